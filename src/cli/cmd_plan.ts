@@ -1,0 +1,173 @@
+/** `plan`, `drift`, `migrate` and `apply`. @module */
+import { applyMigration } from "../apply/apply.ts";
+import { runPreflight } from "../apply/preflight.ts";
+import { openDatabase } from "../db/open.ts";
+import { redactUrl } from "../db/server.ts";
+import { EXIT, type ExitCode, PgcError } from "../model/errors.ts";
+import { readMigration } from "../migration/read.ts";
+import { writeMigration } from "../migration/write.ts";
+import { buildPlan, type Plan } from "../plan/plan.ts";
+import type { Shadow } from "../shadow/shadow.ts";
+import { parseSource, readText, type ResolvedPair, resolvePair, type SourceSpec } from "../source/source.ts";
+import { type Context, dbUrl, emit, formatOption, schemasOption, shadowFor } from "./context.ts";
+import { planJson, planText } from "./plan_output.ts";
+
+function describe(spec: SourceSpec): string {
+  return spec.kind === "db" ? redactUrl(spec.url).replace(/^pglite:\/*/, "pglite:") : spec.path;
+}
+
+/** The two sides: `--from/--to`, or `--db` (from) and `--schema` (to). */
+function sides(ctx: Context): { from: SourceSpec; to: SourceSpec } {
+  const v = ctx.args.values;
+  if (v.from || v.to) {
+    if (!v.from || !v.to) {
+      throw new PgcError("usage", "--from and --to go together.", { hint: "plan --from SOURCE --to SOURCE" });
+    }
+    return { from: parseSource(v.from), to: parseSource(v.to) };
+  }
+  const schema = v.schema ?? ctx.args.positionals[0];
+  if (!schema) {
+    throw new PgcError("usage", "No desired schema given.", { hint: "Pass --schema schema.yaml (or --from/--to)." });
+  }
+  return { from: { kind: "db", url: dbUrl(ctx) }, to: parseSource(schema) };
+}
+
+interface Planned {
+  plan: Plan;
+  pair: ResolvedPair;
+  label: string;
+  shadow: Shadow;
+}
+
+async function makePlan(ctx: Context, from: SourceSpec, to: SourceSpec): Promise<Planned> {
+  const shadow = shadowFor(ctx);
+  try {
+    const pair = await resolvePair(from, to, shadow, schemasOption(ctx));
+    for (const w of pair.warnings) ctx.io.err(`warning: ${w}`);
+    const plan = await buildPlan(pair.from, pair.to);
+    if (pair.fromDb) await runPreflight(pair.fromDb, plan.steps);
+    return { plan, pair, shadow, label: `${describe(from)} to ${describe(to)}` };
+  } catch (e) {
+    await shadow.close();
+    throw e;
+  }
+}
+
+async function release(p: Planned): Promise<void> {
+  for (const db of p.pair.opened) await db.close().catch(() => {});
+  await p.shadow.close();
+}
+
+function refuseDestructive(ctx: Context, plan: Plan): void {
+  const destructive = plan.steps.filter((s) => s.destructive);
+  if (destructive.length === 0 || ctx.args.values["allow-destructive"]) return;
+  throw new PgcError("destructive_refused", `Refused: the plan has ${destructive.length} destructive statement(s).`, {
+    hint: "Review them; if they are intended, plan again with --allow-destructive (recorded in the migration file).",
+    details: destructive.map((s) => `${s.sql}  -- ${s.hazards.map((h) => h.message).join("; ")}`),
+  });
+}
+
+/** `plan`: write the reviewed-before-applied migration. */
+export async function planCommand(ctx: Context): Promise<ExitCode> {
+  const { from, to } = sides(ctx);
+  const format = formatOption(ctx);
+  const p = await makePlan(ctx, from, to);
+  try {
+    if (format === "text") ctx.io.err(planText(p.plan, p.label));
+    refuseDestructive(ctx, p.plan);
+    const text = await writeMigration(p.plan, {
+      allowDestructive: ctx.args.values["allow-destructive"] === true,
+      plannedAt: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+      source: p.label,
+    });
+    if (format === "json") {
+      if (ctx.args.values.output) await emit(ctx, text);
+      ctx.io.out(planJson(p.plan));
+    } else {
+      await emit(ctx, text);
+      if (ctx.args.values.output) ctx.io.err(`Wrote ${ctx.args.values.output}.`);
+    }
+    return p.plan.steps.length > 0 && ctx.args.values["exit-code"] ? EXIT.changes : EXIT.ok;
+  } finally {
+    await release(p);
+  }
+}
+
+/** `drift`: exit 0 when the database matches the schema, 4 with the differences listed. */
+export async function driftCommand(ctx: Context): Promise<ExitCode> {
+  const { from, to } = sides(ctx);
+  const format = formatOption(ctx);
+  const p = await makePlan(ctx, from, to);
+  try {
+    if (format === "json") ctx.io.out(planJson(p.plan));
+    else if (p.plan.steps.length === 0) ctx.io.out(`Converged: ${p.label} (fingerprint ${p.plan.to}).`);
+    else {ctx.io.out(
+        planText(p.plan, p.label).replace(
+          /^(\d+) statement\(s\) to converge/,
+          "Drift: $1 statement(s) needed to converge",
+        ),
+      );}
+    return p.plan.steps.length === 0 ? EXIT.ok : EXIT.changes;
+  } finally {
+    await release(p);
+  }
+}
+
+/** `migrate`: plan and apply in one step (DataProviderMigrate's workflow); prints what it ran. */
+export async function migrateCommand(ctx: Context): Promise<ExitCode> {
+  const v = ctx.args.values;
+  if (v.provider && v.provider.toLowerCase() !== "postgres") {
+    throw new PgcError("usage", `Unsupported --provider ${JSON.stringify(v.provider)}.`, {
+      hint: "pgconverge migrates PostgreSQL only: --provider postgres.",
+    });
+  }
+  // DataProviderMigrate passes the connection as --output.
+  const url = v.db ?? v.output ?? ctx.env("DATABASE_URL");
+  if (!url) throw new PgcError("usage", "No database given.", { hint: "Pass --db URL (or --output CONN)." });
+  const schema = v.schema ?? ctx.args.positionals[0];
+  if (!schema) throw new PgcError("usage", "No desired schema given.", { hint: "Pass --schema schema.yaml." });
+  const p = await makePlan(ctx, { kind: "db", url }, parseSource(schema));
+  try {
+    ctx.io.err(planText(p.plan, p.label));
+    refuseDestructive(ctx, p.plan);
+    if (p.plan.steps.length === 0) return EXIT.ok;
+    const text = await writeMigration(p.plan, { allowDestructive: v["allow-destructive"] === true });
+    const m = await readMigration(text, "(migrate)");
+    const result = await applyMigration(p.pair.fromDb!, m, {
+      shadow: p.shadow,
+      lockTimeout: v["lock-timeout"] ?? "10s",
+      file: "the migration",
+    });
+    for (const sql of result.ran) ctx.io.out(sql);
+    ctx.io.out(`Converged: ${result.ran.length} statement(s) applied; fingerprint ${result.fingerprint}.`);
+    return EXIT.ok;
+  } finally {
+    await release(p);
+  }
+}
+
+/** `apply FILE --db URL`: converge-or-rollback. */
+export async function applyCommand(ctx: Context): Promise<ExitCode> {
+  const file = ctx.args.positionals[0];
+  if (!file) {
+    throw new PgcError("usage", "apply needs a migration file.", { hint: "pgconverge apply migration.sql --db URL" });
+  }
+  const m = await readMigration(await readText(file), file);
+  const shadow = shadowFor(ctx);
+  try {
+    const db = await openDatabase(dbUrl(ctx));
+    try {
+      const r = await applyMigration(db, m, { shadow, lockTimeout: ctx.args.values["lock-timeout"] ?? "10s", file });
+      if (r.outcome === "already") {
+        ctx.io.out(`Nothing to do: the database already has the planned schema (${r.fingerprint}).`);
+      } else {ctx.io.out(
+          `Converged: ${m.units.length} statement(s) applied from ${file}; fingerprint ${r.fingerprint}.`,
+        );}
+      return EXIT.ok;
+    } finally {
+      await db.close();
+    }
+  } finally {
+    await shadow.close();
+  }
+}

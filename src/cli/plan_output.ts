@@ -1,0 +1,50 @@
+/** Human-readable and JSON renderings of a plan, for the terminal. @module */
+import type { Plan } from "../plan/plan.ts";
+import { preflightNotes } from "../migration/write.ts";
+
+const SIGN: Record<string, string> = { drop: "-", pre: "~", post: "+" };
+
+/** A short text summary of a plan: one line per statement, was/now for changes, preflight counts. */
+export function planText(plan: Plan, label: string): string {
+  if (plan.steps.length === 0) return `No changes: ${label} already matches (fingerprint ${plan.to}).`;
+  const lines = [`${plan.steps.length} statement(s) to converge ${label}:`];
+  for (const s of plan.steps) {
+    const flag = s.destructive ? " [destructive]" : "";
+    lines.push(
+      `  ${SIGN[s.phase]} ${s.op.replaceAll("_", " ")} ${s.id.slice(s.id.indexOf(":") + 1)}${flag}: ${s.reason}`,
+    );
+    if (s.was !== undefined && s.now !== undefined) {
+      lines.push(`      was: ${s.was.split("\n").join("\n           ")}`);
+      lines.push(`      now: ${s.now.split("\n").join("\n           ")}`);
+    }
+  }
+  const notes = preflightNotes(plan.steps);
+  for (const n of notes) lines.push(`warning: ${n} Fix them in the migration's data section before applying.`);
+  return lines.join("\n");
+}
+
+/** The plan as JSON (for `--format json`). */
+export function planJson(plan: Plan): string {
+  return JSON.stringify(
+    {
+      from: plan.from,
+      to: plan.to,
+      schemas: plan.schemas,
+      changes: plan.steps.length,
+      steps: plan.steps.map((s) => ({
+        id: s.id,
+        op: s.op,
+        phase: s.phase,
+        sql: s.sql,
+        reason: s.reason,
+        ...(s.was !== undefined ? { was: s.was } : {}),
+        ...(s.now !== undefined ? { now: s.now } : {}),
+        hazards: s.hazards,
+        destructive: s.destructive,
+        ...(s.preflightResult ? { preflight: { what: s.preflight?.what, ...s.preflightResult } } : {}),
+      })),
+    },
+    null,
+    2,
+  );
+}

@@ -1,0 +1,27 @@
+/** Diff of schemas and tables (a table's columns are created with it). @module */
+import { tableId } from "../model/ids.ts";
+import type { Change } from "./change.ts";
+import { type DiffContext, pairs } from "./diff.ts";
+
+/** Schemas to create and drop (`public` is never modelled, so never touched). */
+export function diffSchemas(ctx: DiffContext): Change[] {
+  const { from, to } = pairs(ctx, "schema");
+  const out: Change[] = [];
+  for (const [id, s] of to) if (!from.has(id)) out.push({ op: "create_schema", to: s });
+  for (const [id, s] of from) if (!to.has(id)) out.push({ op: "drop_schema", from: s });
+  return out;
+}
+
+/** Tables to create (with their columns) and drop. */
+export function diffTables(ctx: DiffContext): Change[] {
+  const { from, to } = pairs(ctx, "table");
+  const cols = pairs(ctx, "column").to;
+  const out: Change[] = [];
+  for (const [id, t] of to) {
+    if (from.has(id)) continue;
+    const columns = [...cols.values()].filter((c) => tableId(c.schema, c.table) === id);
+    out.push({ op: "create_table", to: t, columns });
+  }
+  for (const [id, t] of from) if (!to.has(id)) out.push({ op: "drop_table", from: t });
+  return out;
+}

@@ -1,0 +1,162 @@
+/**
+ * Live catalog → Snapshot. The same code reads the shadow (desired side) and the live database,
+ * so both sides are the same model by construction.
+ * @module
+ */
+import type { Queryable } from "../db/queryable.ts";
+import { columnId, commentId, constraintId, indexId, schemaId, tableId } from "../model/ids.ts";
+import { qualify, quoteLiteral } from "../model/quote.ts";
+import type { ColumnObject, ConstraintType, DbObject, Snapshot } from "../model/snapshot.ts";
+import { snapshotOf } from "../model/snapshot.ts";
+import {
+  Q_COLUMNS,
+  Q_COMMENTS,
+  Q_CONSTRAINTS,
+  Q_INDEXES,
+  Q_OWNED_SEQUENCES,
+  Q_SCHEMAS,
+  Q_TABLES,
+  Q_USER_SCHEMAS,
+} from "./queries.ts";
+
+/** Options for {@link introspect}. */
+export interface IntrospectOptions {
+  /** Schemas to read; all user schemas when omitted. */
+  schemas?: string[];
+}
+
+interface ColumnRow {
+  schema: string;
+  table: string;
+  name: string;
+  position: number;
+  type: string;
+  not_null: boolean;
+  collation: string | null;
+  default_expr: string | null;
+  identity: string;
+  generated: string;
+}
+
+const SERIAL_TYPES: Record<string, string> = { integer: "serial", bigint: "bigserial", smallint: "smallserial" };
+
+/**
+ * Read the managed schemas of a database into a Snapshot. Runs with `search_path = pg_catalog`
+ * (restored afterwards) so PostgreSQL prints user objects schema-qualified.
+ */
+export async function introspect(db: Queryable, opts: IntrospectOptions = {}): Promise<Snapshot> {
+  const [{ path }] = await db.query<{ path: string }>("SELECT current_setting('search_path') AS path");
+  await db.query("SELECT set_config('search_path', 'pg_catalog', false)");
+  try {
+    const wanted = opts.schemas ?? (await db.query<{ name: string }>(Q_USER_SCHEMAS)).map((r) => r.name);
+    const present = (await db.query<{ name: string }>(Q_SCHEMAS, [wanted])).map((r) => r.name);
+    const objects: DbObject[] = present.filter((s) => s !== "public").map((name) => ({
+      kind: "schema" as const,
+      id: schemaId(name),
+      name,
+    }));
+    for (const r of await db.query<{ schema: string; name: string }>(Q_TABLES, [present])) {
+      objects.push({ kind: "table", id: tableId(r.schema, r.name), schema: r.schema, name: r.name });
+    }
+    const tables = new Set(objects.filter((o) => o.kind === "table").map((o) => o.id));
+    const owned = new Set(
+      (await db.query<{ schema: string; table: string; column: string; seq_schema: string; seq_name: string }>(
+        Q_OWNED_SEQUENCES,
+        [present],
+      )).map((r) => `${columnId(r.schema, r.table, r.column)}\t${qualify(r.seq_schema, r.seq_name)}`),
+    );
+    for (const r of await db.query<ColumnRow>(Q_COLUMNS, [present])) {
+      if (!tables.has(tableId(r.schema, r.table))) continue;
+      objects.push(columnOf(r, owned));
+    }
+    for (
+      const r of await db.query<
+        {
+          schema: string;
+          table: string;
+          name: string;
+          type: string;
+          definition: string;
+          ref_schema: string | null;
+          ref_table: string | null;
+        }
+      >(Q_CONSTRAINTS, [present])
+    ) {
+      if (!tables.has(tableId(r.schema, r.table))) continue;
+      objects.push({
+        kind: "constraint",
+        id: constraintId(r.schema, r.table, r.name),
+        schema: r.schema,
+        table: r.table,
+        name: r.name,
+        type: r.type as ConstraintType,
+        definition: r.definition,
+        ...(r.ref_schema && r.ref_table ? { references: tableId(r.ref_schema, r.ref_table) } : {}),
+      });
+    }
+    for (
+      const r of await db.query<{ schema: string; table: string; name: string; definition: string }>(Q_INDEXES, [
+        present,
+      ])
+    ) {
+      if (!tables.has(tableId(r.schema, r.table))) continue;
+      objects.push({
+        kind: "index",
+        id: indexId(r.schema, r.name),
+        schema: r.schema,
+        table: r.table,
+        name: r.name,
+        definition: r.definition,
+      });
+    }
+    for (
+      const r of await db.query<{ schema: string; table: string; column: string | null; text: string }>(Q_COMMENTS, [
+        present,
+      ])
+    ) {
+      if (!tables.has(tableId(r.schema, r.table))) continue;
+      const target = r.column === null ? tableId(r.schema, r.table) : columnId(r.schema, r.table, r.column);
+      objects.push({
+        kind: "comment",
+        id: commentId(target),
+        target,
+        schema: r.schema,
+        table: r.table,
+        ...(r.column === null ? {} : { column: r.column }),
+        text: r.text,
+      });
+    }
+    return snapshotOf(objects, wanted);
+  } finally {
+    await db.query("SELECT set_config('search_path', $1, false)", [path]);
+  }
+}
+
+/** One column row → ColumnObject; a serial-style owned sequence default becomes `serial`. */
+function columnOf(r: ColumnRow, owned: Set<string>): ColumnObject {
+  const id = columnId(r.schema, r.table, r.name);
+  const col: ColumnObject = {
+    kind: "column",
+    id,
+    schema: r.schema,
+    table: r.table,
+    name: r.name,
+    position: Number(r.position),
+    type: r.type,
+    notNull: r.not_null === true || (r.not_null as unknown) === "t",
+  };
+  if (r.collation) col.collation = r.collation;
+  if (r.identity === "a") col.identity = "always";
+  if (r.identity === "d") col.identity = "by default";
+  if (r.generated === "s" && r.default_expr !== null) col.generated = r.default_expr;
+  else if (r.default_expr !== null) {
+    const seq = qualify(r.schema, `${r.table}_${r.name}_seq`);
+    const serial = SERIAL_TYPES[r.type];
+    if (serial && owned.has(`${id}\t${seq}`) && r.default_expr === `nextval(${quoteLiteral(seq)}::regclass)`) {
+      col.type = serial;
+    } else {
+      col.default = r.default_expr;
+    }
+  }
+  return col;
+}

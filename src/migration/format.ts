@@ -1,0 +1,59 @@
+/**
+ * The migration file's fixed markers and its checksum. The checksum covers everything
+ * pgconverge generated that apply relies on (fingerprints, statements, expectations), not the
+ * comments and not the data section a person is meant to edit.
+ * @module
+ */
+import { sha256 } from "../model/hash.ts";
+import type { Expectation } from "../plan/plan.ts";
+
+/** First line of every migration file. */
+export const MAGIC = "-- pgconverge migration";
+/** Format version written in the header. */
+export const FORMAT = "pgconverge/1";
+/** The data section's opening marker (a line starting with it). */
+export const DATA_OPEN = "-- [data]";
+/** The data section's closing marker. */
+export const DATA_CLOSE = "-- [/data]";
+/** Last line of a complete file; its absence means the file was truncated. */
+export const END = "-- end of migration";
+
+/** The header fields apply reads. */
+export interface MigrationHeader {
+  /** Fingerprint before. */
+  from: string;
+  /** Fingerprint after. */
+  to: string;
+  /** Managed schemas. */
+  schemas: string[];
+  /** Destructive statements were allowed when planning. */
+  allowDestructive: boolean;
+}
+
+/** A generated statement as stored in the file. */
+export interface MigrationUnit {
+  /** 1-based number. */
+  n: number;
+  /** Phase (`drop`, `pre`, `post`). */
+  phase: string;
+  /** Object id. */
+  id: string;
+  /** The SQL, exactly as written. */
+  sql: string;
+  /** True for a statement that may lose data. */
+  destructive: boolean;
+}
+
+/** The checksum over a migration's generated content. */
+export function migrationChecksum(h: MigrationHeader, units: MigrationUnit[], expects: Expectation[]): Promise<string> {
+  const parts = [
+    FORMAT,
+    h.from,
+    h.to,
+    h.schemas.join(","),
+    String(h.allowDestructive),
+    ...units.map((u) => `${u.n}\t${u.phase}\t${u.id}\t${u.destructive}\t${u.sql.trim()}`),
+    ...expects.map((e) => `${e.id}\t${e.hash}`),
+  ];
+  return sha256(parts.join("\n")).then((h) => "sha256:" + h);
+}

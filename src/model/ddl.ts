@@ -1,0 +1,27 @@
+/**
+ * The hand-off between the desired-schema renderer and the shadow loader: DDL statements that
+ * remember which input line produced them, so a PostgreSQL error can point back at the YAML.
+ * @module
+ */
+import type { SourceRef } from "./errors.ts";
+
+/** One DDL statement, with the input location that produced it. */
+export interface DdlStatement {
+  /** A single complete SQL statement, without a trailing semicolon. */
+  sql: string;
+  /** The YAML (or SQL) location this statement came from. */
+  source?: SourceRef;
+}
+
+/** DDL for a whole desired schema, ready to load into a shadow database. */
+export interface DesiredDdl {
+  /** Statements in a loadable order (schemas, types, tables, constraints, FKs, indexes, comments). */
+  statements: DdlStatement[];
+  /** Schemas this input manages (always includes "public" when a table lives there). */
+  schemas: string[];
+  /**
+   * Ids (`constraint:schema.table.name`) of foreign keys whose name was not written in the input
+   * but derived by default: they are matched to live FKs by relationship, not by name.
+   */
+  autoNamedForeignKeys: string[];
+}

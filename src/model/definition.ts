@@ -1,0 +1,43 @@
+/**
+ * The canonical definition of each object: the one string that is compared by diff and hashed
+ * into fingerprints. Names are part of the id, not of the definition, so a rename is visible as
+ * "same definition, other id".
+ * @module
+ */
+import { qualify, quoteIdent, quoteLiteral } from "./quote.ts";
+import type { ColumnObject, CommentObject, DbObject } from "./snapshot.ts";
+
+/** The column's definition as it appears after the name in `CREATE TABLE`. */
+export function columnDefinition(c: ColumnObject): string {
+  const parts = [c.type];
+  if (c.collation) parts.push(`COLLATE ${c.collation}`);
+  if (c.generated !== undefined) parts.push(`GENERATED ALWAYS AS (${c.generated}) STORED`);
+  else if (c.default !== undefined) parts.push(`DEFAULT ${c.default}`);
+  if (c.notNull) parts.push("NOT NULL");
+  if (c.identity) parts.push(`GENERATED ${c.identity.toUpperCase()} AS IDENTITY`);
+  return parts.join(" ");
+}
+
+/** The canonical definition string of any object (what diff compares). */
+export function definitionOf(o: DbObject): string {
+  switch (o.kind) {
+    case "schema":
+      return `SCHEMA ${quoteIdent(o.name)}`;
+    case "table":
+      return `TABLE ${qualify(o.schema, o.name)}`;
+    case "column":
+      return columnDefinition(o);
+    case "constraint":
+      return o.definition;
+    case "index":
+      return o.definition;
+    case "comment":
+      return quoteLiteral(o.text);
+  }
+}
+
+/** SQL target of a COMMENT ON statement: `TABLE s.t` or `COLUMN s.t.c`. */
+export function commentTarget(c: CommentObject): string {
+  const table = qualify(c.schema, c.table);
+  return c.column === undefined ? `TABLE ${table}` : `COLUMN ${table}.${quoteIdent(c.column)}`;
+}

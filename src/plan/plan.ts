@@ -1,0 +1,63 @@
+/**
+ * Plan: order the statements of a diff into phases, attach hazards and data checks, and record
+ * the fingerprints the database must have before (`from`) and after (`to`).
+ * @module
+ */
+import { diff } from "../diff/diff.ts";
+import { fingerprint, objectHash } from "../model/fingerprint.ts";
+import { compareIds, type Snapshot } from "../model/snapshot.ts";
+import type { Phase, Step } from "./step.ts";
+import { stepsFor } from "./steps.ts";
+
+const PHASE_ORDER: Record<Phase, number> = { drop: 0, pre: 1, post: 2 };
+
+/** What one object must look like after apply: its hash, or absent. */
+export interface Expectation {
+  /** Object id. */
+  id: string;
+  /** `objectHash` of the target object, or `absent` when it must not exist. */
+  hash: string;
+}
+
+/** A reviewed-before-applied migration plan. */
+export interface Plan {
+  /** Statements in execution order; the data slot sits between the `pre` and `post` phases. */
+  steps: Step[];
+  /** Fingerprint of the live schema the plan was made from. */
+  from: string;
+  /** Fingerprint the schema must have after apply. */
+  to: string;
+  /** Per-object expectations for every object the plan touches (to say exactly what differs). */
+  expects: Expectation[];
+  /** Schemas the plan manages. */
+  schemas: string[];
+  /** The snapshot apply must reach (not written to the file; the fingerprint stands for it). */
+  target: Snapshot;
+}
+
+/** Order steps: by phase, then rank, then id; stable otherwise. */
+export function orderSteps(steps: Step[]): Step[] {
+  return steps.map((s, i) => ({ s, i })).sort((a, b) =>
+    PHASE_ORDER[a.s.phase] - PHASE_ORDER[b.s.phase] || a.s.rank - b.s.rank || compareIds(a.s.id, b.s.id) || a.i - b.i
+  ).map((x) => x.s);
+}
+
+/** Plan the migration from a live snapshot to a desired one (both canonical, same schemas). */
+export async function buildPlan(from: Snapshot, to: Snapshot): Promise<Plan> {
+  const { changes, target } = diff(from, to);
+  const steps = orderSteps(changes.flatMap(stepsFor));
+  const ids = [...new Set(steps.map((s) => s.id))].sort(compareIds);
+  const expects: Expectation[] = [];
+  for (const id of ids) {
+    const o = target.objects.get(id);
+    expects.push({ id, hash: o ? await objectHash(o) : "absent" });
+  }
+  return {
+    steps,
+    from: await fingerprint(from),
+    to: await fingerprint(target),
+    expects,
+    schemas: to.schemas,
+    target,
+  };
+}

@@ -1,0 +1,256 @@
+/**
+ * Schema → DDL for an empty shadow database. Pure and deterministic: the same Schema always
+ * gives the same statements in the same order, each pointing back at the YAML that produced it.
+ * @module
+ */
+import type { SourceRef } from "../model/errors.ts";
+import type { DdlStatement, DesiredDdl } from "../model/ddl.ts";
+import { qualify, quoteIdent, quoteLiteral } from "../model/quote.ts";
+import { quoteColumnWords, wordsToQuote } from "../yaml/check_words.ts";
+import {
+  defaultColumnCheckName,
+  defaultForeignKeyName,
+  defaultPrimaryKeyName,
+  defaultUniqueName,
+} from "../yaml/default_names.ts";
+import { serialTypeFor } from "../yaml/portable_types.ts";
+import type { Column, EnumType, FkAction, Schema, Table } from "../yaml/types.ts";
+
+const ACTION_SQL: Readonly<Record<FkAction, string>> = {
+  noAction: "",
+  cascade: "CASCADE",
+  setNull: "SET NULL",
+  setDefault: "SET DEFAULT",
+  restrict: "RESTRICT",
+};
+
+/** Types PostgreSQL always has; a column with any other type is the likely cause of a failure. */
+const BUILTIN_TYPES: ReadonlySet<string> = new Set(
+  ("bigint bigserial bit boolean bool box bytea char character cidr circle date decimal " +
+    "float4 float8 inet int int2 int4 int8 integer interval json jsonb line lseg macaddr " +
+    "money numeric path point polygon real serial smallint smallserial text time timestamp " +
+    "timestamptz timetz tsquery tsvector uuid varchar xml").split(" "),
+);
+
+/**
+ * Render the DDL that creates `schema` in an empty database: schemas, enum types, tables,
+ * then per table primary key, unique and check constraints, then indexes, then every foreign
+ * key (once all tables and unique indexes exist, so cross-references and FKs onto a unique
+ * index load), then comments.
+ *
+ * @example
+ * ```ts
+ * const ddl = renderSchemaDdl(loadSchemaYaml(text, "schema.yaml"));
+ * ddl.statements[0].sql; // "CREATE TABLE public.t (\n  id integer NOT NULL\n)"
+ * ```
+ */
+export function renderSchemaDdl(schema: Schema): DesiredDdl {
+  const statements: DdlStatement[] = [];
+  const add = (sql: string, source: SourceRef) => statements.push({ sql, source });
+  const enums = allEnums(schema);
+  const managed = managedSchemas(schema, enums);
+  for (const [name, at] of managed) {
+    if (name !== "public") add(`CREATE SCHEMA ${quoteIdent(name)}`, at);
+  }
+  for (const en of enums) {
+    const labels = en.values.map(quoteLiteral).join(", ");
+    add(
+      `CREATE TYPE ${qualify(en.schema, en.name)} AS ENUM (${labels})`,
+      en.at,
+    );
+  }
+  const known = new Set(
+    enums.flatMap((
+      en,
+    ) => [en.name, `${en.schema}.${en.name}`, qualify(en.schema, en.name)])
+      .map((n) => n.toLowerCase()),
+  );
+  for (const t of schema.tables) add(createTable(t), likelyFailure(t, known));
+  for (const t of schema.tables) statements.push(...tableConstraints(t));
+  for (const t of schema.tables) statements.push(...indexes(t));
+  const autoNamed: string[] = [];
+  for (const t of schema.tables) {
+    for (const fk of t.foreignKeys) {
+      const name = fk.name ?? defaultForeignKeyName(t.name, fk.columns);
+      if (fk.name === undefined) {
+        autoNamed.push(`constraint:${t.schema}.${t.name}.${name}`);
+      }
+      const actions = [["DELETE", fk.onDelete], [
+        "UPDATE",
+        fk.onUpdate,
+      ]] as const;
+      const tail = actions.filter(([, a]) => a !== "noAction").map(([w, a]) => ` ON ${w} ${ACTION_SQL[a]}`);
+      add(
+        `${alter(t)} ADD CONSTRAINT ${quoteIdent(name)} FOREIGN KEY (${idents(fk.columns)}) ` +
+          `REFERENCES ${qualify(fk.referencedSchema, fk.referencedTable)} ` +
+          `(${idents(fk.referencedColumns)})${tail.join("")}`,
+        fk.at,
+      );
+    }
+  }
+  for (const t of schema.tables) statements.push(...comments(t));
+  return {
+    statements,
+    schemas: [...managed.keys()],
+    autoNamedForeignKeys: autoNamed.sort(),
+  };
+}
+
+/** Declared enums, then those only implied by `Enum(name:a|b)` column types, first use first. */
+function allEnums(schema: Schema): EnumType[] {
+  const out = [...schema.enums];
+  const seen = new Set(out.map((en) => `${en.schema}.${en.name}`));
+  for (const t of schema.tables) {
+    for (const c of t.columns) {
+      const en = c.impliedEnum;
+      if (en === undefined || seen.has(`${en.schema}.${en.name}`)) continue;
+      seen.add(`${en.schema}.${en.name}`);
+      out.push(en);
+    }
+  }
+  return out;
+}
+
+/** Managed schemas, sorted, each with the first YAML location that names it. */
+function managedSchemas(
+  schema: Schema,
+  enums: EnumType[],
+): Map<string, SourceRef> {
+  const found = new Map<string, SourceRef>();
+  const note = (name: string, at: SourceRef) => found.has(name) || found.set(name, at);
+  for (const s of schema.schemas) note(s.name, s.at);
+  for (const en of enums) note(en.schema, en.valueAt.schema ?? en.at);
+  for (const t of schema.tables) note(t.schema, t.valueAt.schema ?? t.at);
+  if (found.size === 0) found.set("public", schema.at);
+  return new Map([...found].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0));
+}
+
+function alter(t: Table): string {
+  return `ALTER TABLE ${qualify(t.schema, t.name)}`;
+}
+
+function idents(names: readonly string[]): string {
+  return names.map(quoteIdent).join(", ");
+}
+
+function createTable(t: Table): string {
+  const pk = new Set(t.primaryKey?.columns ?? []);
+  const lines = t.columns.map((c) => "  " + columnDefinition(c, pk.has(c.name)));
+  const body = lines.length === 0 ? "()" : `(\n${lines.join(",\n")}\n)`;
+  return `CREATE TABLE ${qualify(t.schema, t.name)} ${body}`;
+}
+
+function columnDefinition(c: Column, inPrimaryKey: boolean): string {
+  const serial = c.identity === undefined && c.isIdentity ? serialTypeFor(c.pgType) : undefined;
+  const parts = [quoteIdent(c.name), serial ?? c.pgType];
+  if (c.collation !== undefined) {
+    parts.push(`COLLATE ${collationName(c.collation)}`);
+  }
+  if (c.defaultSql !== undefined) parts.push(`DEFAULT ${c.defaultSql}`);
+  if (!c.isNullable || inPrimaryKey) parts.push("NOT NULL");
+  if (c.computedExpression !== undefined) {
+    parts.push(`GENERATED ALWAYS AS (${c.computedExpression}) STORED`);
+  } else if (c.identity !== undefined) {
+    parts.push(
+      `GENERATED ${c.identity === "always" ? "ALWAYS" : "BY DEFAULT"} AS IDENTITY`,
+    );
+  }
+  return parts.join(" ");
+}
+
+/** A collation name, quoted per part unless the YAML already quotes it. */
+function collationName(collation: string): string {
+  if (collation.startsWith('"')) return collation;
+  return collation.split(".").map(quoteIdent).join(".");
+}
+
+/**
+ * Where a failing CREATE TABLE most likely went wrong: the first column whose type is neither
+ * built in nor an enum of this file (PostgreSQL reports unknown types), else the table.
+ */
+function likelyFailure(t: Table, enums: ReadonlySet<string>): SourceRef {
+  for (const c of t.columns) {
+    const base = c.pgType.toLowerCase().replace(
+      /\s*(\(.*\))?\s*(\[.*\])?$/s,
+      "",
+    ).trim();
+    if (!BUILTIN_TYPES.has(base) && !base.includes(" ") && !enums.has(base)) {
+      return c.valueAt.type ?? c.at;
+    }
+  }
+  return t.valueAt.name ?? t.at;
+}
+
+/** PRIMARY KEY, UNIQUE, column CHECKs (column order), then table CHECKs (YAML order). */
+function tableConstraints(t: Table): DdlStatement[] {
+  const out: DdlStatement[] = [];
+  const names = t.columns.map((c) => c.name);
+  if (t.primaryKey !== undefined) {
+    const name = t.primaryKey.name ?? defaultPrimaryKeyName(t.name);
+    const sql = `${alter(t)} ADD CONSTRAINT ${quoteIdent(name)} PRIMARY KEY (${idents(t.primaryKey.columns)})`;
+    out.push({ sql, source: t.primaryKey.at });
+  }
+  for (const u of t.uniqueConstraints) {
+    const name = u.name ?? defaultUniqueName(t.name, u.columns);
+    out.push({
+      sql: `${alter(t)} ADD CONSTRAINT ${quoteIdent(name)} UNIQUE (${idents(u.columns)})`,
+      source: u.at,
+    });
+  }
+  const check = (name: string, expr: string, source: SourceRef) =>
+    out.push({
+      sql: `${alter(t)} ADD CONSTRAINT ${quoteIdent(name)} CHECK (${expr})`,
+      source,
+    });
+  for (const c of t.columns) {
+    if (c.checkConstraint === undefined) continue;
+    const name = c.checkConstraintName ??
+      defaultColumnCheckName(t.name, c.name);
+    const expr = quoteColumnWords(
+      c.checkConstraint,
+      wordsToQuote(names, c.name),
+    );
+    check(name, expr, c.valueAt.checkConstraint ?? c.at);
+  }
+  for (const k of t.checkConstraints) {
+    check(
+      k.name,
+      quoteColumnWords(k.expression, wordsToQuote(names)),
+      k.valueAt.expression ?? k.at,
+    );
+  }
+  return out;
+}
+
+function indexes(t: Table): DdlStatement[] {
+  const words = wordsToQuote(t.columns.map((c) => c.name));
+  return t.indexes.map((ix) => {
+    const keys = ix.expressions.length > 0
+      ? ix.expressions.map((e) => `(${quoteColumnWords(e, words)})`).join(", ")
+      : idents(ix.columns);
+    let sql = `CREATE ${ix.isUnique ? "UNIQUE " : ""}INDEX ${quoteIdent(ix.name)} ` +
+      `ON ${qualify(t.schema, t.name)}${ix.method === undefined ? "" : ` USING ${ix.method}`} (${keys})`;
+    if (ix.include.length > 0) sql += ` INCLUDE (${idents(ix.include)})`;
+    if (ix.filter !== undefined) {
+      sql += ` WHERE ${quoteColumnWords(ix.filter, words)}`;
+    }
+    return { sql, source: ix.at };
+  });
+}
+
+function comments(t: Table): DdlStatement[] {
+  const out: DdlStatement[] = [];
+  const table = qualify(t.schema, t.name);
+  if (t.comment !== undefined) {
+    out.push({
+      sql: `COMMENT ON TABLE ${table} IS ${quoteLiteral(t.comment)}`,
+      source: t.valueAt.comment ?? t.at,
+    });
+  }
+  for (const c of t.columns) {
+    if (c.comment === undefined) continue;
+    const sql = `COMMENT ON COLUMN ${table}.${quoteIdent(c.name)} IS ${quoteLiteral(c.comment)}`;
+    out.push({ sql, source: c.valueAt.comment ?? c.at });
+  }
+  return out;
+}

@@ -1,0 +1,94 @@
+/**
+ * The shadow database: where desired DDL is executed so PostgreSQL itself can print it back in
+ * canonical form. Embedded PGlite by default (booted lazily, only on a cache miss), or a server
+ * database given with `--shadow-url` that pgconverge may empty.
+ * @module
+ */
+import { openDatabase } from "../db/open.ts";
+import { majorVersion, type Queryable } from "../db/queryable.ts";
+import { introspect } from "../introspect/introspect.ts";
+import { PgcError } from "../model/errors.ts";
+import { quoteIdent } from "../model/quote.ts";
+import type { Snapshot } from "../model/snapshot.ts";
+import { Q_USER_SCHEMAS } from "../introspect/queries.ts";
+
+/** PostgreSQL major version inside the bundled PGlite (checked by a test against PGlite itself). */
+export const PGLITE_MAJOR = 18;
+
+/** A database to canonicalise DDL in. */
+export interface Shadow {
+  /** Identifies the printer for cache keys: `pglite-0.5.16` or `server-<major>`. */
+  identity(): Promise<string>;
+  /** PostgreSQL major version of the shadow. */
+  major(): Promise<number>;
+  /** Empty the shadow, run `load` in it, and read back the given schemas (all when omitted). */
+  canonicalize(load: (db: Queryable) => Promise<void>, schemas?: string[]): Promise<Snapshot>;
+  /** Release the shadow (and empty a server shadow). */
+  close(): Promise<void>;
+}
+
+/** Drop every user schema and recreate an empty `public`. */
+async function reset(db: Queryable): Promise<void> {
+  const schemas = (await db.query<{ name: string }>(Q_USER_SCHEMAS)).map((r) => r.name);
+  const drops = schemas.map((s) => `DROP SCHEMA IF EXISTS ${quoteIdent(s)} CASCADE;`).join("\n");
+  await db.exec(`${drops}\nCREATE SCHEMA IF NOT EXISTS public;`);
+}
+
+/** Refuse a server shadow that holds tables: emptying it would destroy someone's data. */
+async function assertEmpty(db: Queryable): Promise<void> {
+  const [row] = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.relkind IN ('r','p','v','m') AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'`,
+  );
+  if (row.n > 0) {
+    throw new PgcError("usage", `The shadow database ${db.label} is not empty (${row.n} tables or views).`, {
+      hint: "Give --shadow-url an empty scratch database: pgconverge drops everything in it.",
+    });
+  }
+}
+
+/** Open a shadow: `url` a server database (must be empty) or undefined for embedded PGlite. */
+export function openShadow(url?: string): Shadow {
+  let db: Queryable | undefined;
+  let opening: Promise<Queryable> | undefined;
+  const get = (): Promise<Queryable> => {
+    opening ??= (async () => {
+      const d = await openDatabase(url ?? "pglite:memory");
+      if (url) {
+        try {
+          await assertEmpty(d);
+        } catch (e) {
+          await d.close();
+          throw e;
+        }
+      }
+      db = d;
+      return d;
+    })();
+    return opening;
+  };
+  let cachedMajor: number | undefined;
+  const major = async () => cachedMajor ??= url ? await majorVersion(await get()) : PGLITE_MAJOR;
+  return {
+    major,
+    async identity() {
+      return url ? `server-${await major()}` : "pglite-0.5.16";
+    },
+    async canonicalize(load, schemas) {
+      const d = await get();
+      await reset(d);
+      await load(d);
+      return await introspect(d, schemas ? { schemas } : {});
+    },
+    async close() {
+      if (!db) return;
+      try {
+        if (url) await reset(db);
+      } finally {
+        await db.close();
+        db = undefined;
+        opening = undefined;
+      }
+    },
+  };
+}

@@ -1,0 +1,145 @@
+/**
+ * Sources: a schema.yaml, a `.sql` file (e.g. a canonical snapshot) or a database. Every source
+ * becomes the same canonical model, so `plan --from A --to B` works for any pair.
+ * @module
+ */
+import { isDatabaseUrl, openDatabase } from "../db/open.ts";
+import { majorVersion, type Queryable } from "../db/queryable.ts";
+import { introspect } from "../introspect/introspect.ts";
+import { PgcError } from "../model/errors.ts";
+import { restrictToSchemas, type Snapshot } from "../model/snapshot.ts";
+import { renderSchemaDdl } from "../render/schema_ddl.ts";
+import { canonicalizeLive, canonicalizeScript, canonicalizeStatements } from "../shadow/canonicalize.ts";
+import type { Shadow } from "../shadow/shadow.ts";
+import { loadSchemaYaml } from "../yaml/load.ts";
+
+/** What a SOURCE argument names. */
+export type SourceSpec =
+  | { kind: "yaml"; path: string }
+  | { kind: "sql"; path: string }
+  | { kind: "db"; url: string };
+
+/** Classify a SOURCE argument by its form: database URL, `.yaml`/`.yml`, or `.sql`. */
+export function parseSource(value: string): SourceSpec {
+  if (isDatabaseUrl(value)) return { kind: "db", url: value };
+  if (/\.ya?ml$/i.test(value)) return { kind: "yaml", path: value };
+  if (/\.sql$/i.test(value)) return { kind: "sql", path: value };
+  throw new PgcError("usage", `Cannot tell what ${JSON.stringify(value)} is.`, {
+    hint: "A source is a database URL (postgres://…, pglite:…), a .yaml schema or a .sql file.",
+  });
+}
+
+/** Read a text file, or fail with `file_not_found` naming it. */
+export async function readText(path: string): Promise<string> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) {
+      throw new PgcError("file_not_found", `File not found: ${path}.`, {
+        hint: "Check the path (it is relative to the current directory).",
+      });
+    }
+    if (e instanceof Deno.errors.PermissionDenied || e instanceof Deno.errors.IsADirectory) {
+      throw new PgcError("file_not_found", `Cannot read ${path}: ${(e as Error).message}.`);
+    }
+    throw e;
+  }
+}
+
+/** A canonical desired schema from a file, with the notes its loading produced. */
+export interface FileSchema {
+  /** Canonical snapshot. */
+  snapshot: Snapshot;
+  /** Warnings for the user (lossy portable types, sections not yet managed). */
+  warnings: string[];
+}
+
+/** Canonicalise a schema.yaml through the shadow. */
+export async function loadYamlSource(path: string, shadow: Shadow): Promise<FileSchema> {
+  const schema = loadSchemaYaml(await readText(path), path);
+  const ddl = renderSchemaDdl(schema);
+  const snap = await canonicalizeStatements(shadow, ddl.statements, ddl.schemas);
+  const auto = new Set(ddl.autoNamedForeignKeys);
+  for (const o of snap.objects.values()) {
+    if (o.kind === "constraint" && auto.has(o.id)) snap.objects.set(o.id, { ...o, autoNamed: true });
+  }
+  return { snapshot: snap, warnings: schemaWarnings(schema) };
+}
+
+function schemaWarnings(schema: unknown): string[] {
+  const w = (schema as { warnings?: unknown }).warnings;
+  return Array.isArray(w) ? w.map(String) : [];
+}
+
+/** Canonicalise a `.sql` file through the shadow. */
+export async function loadSqlSource(path: string, shadow: Shadow): Promise<FileSchema> {
+  return { snapshot: await canonicalizeScript(shadow, await readText(path), path), warnings: [] };
+}
+
+/** Load a file source (YAML or SQL). */
+export function loadFileSource(spec: SourceSpec & { kind: "yaml" | "sql" }, shadow: Shadow): Promise<FileSchema> {
+  return spec.kind === "yaml" ? loadYamlSource(spec.path, shadow) : loadSqlSource(spec.path, shadow);
+}
+
+/** Read a live database's schemas and bring them into the shadow's dialect. */
+export async function liveSnapshot(db: Queryable, shadow: Shadow, schemas?: string[]): Promise<Snapshot> {
+  const raw = await introspect(db, schemas ? { schemas } : {});
+  return canonicalizeLive(shadow, raw, await majorVersion(db));
+}
+
+/** Both sides of a plan, canonical and restricted to the same schemas. */
+export interface ResolvedPair {
+  /** Live / from side. */
+  from: Snapshot;
+  /** Desired / to side. */
+  to: Snapshot;
+  /** The `from` database, open, when `from` is a database (for preflight counts). */
+  fromDb?: Queryable;
+  /** Databases opened here; the caller closes them. */
+  opened: Queryable[];
+  /** Warnings from loading the files. */
+  warnings: string[];
+}
+
+/**
+ * Resolve `from` and `to`. Files are loaded first: the schemas they name are the managed scope,
+ * and databases are read only within it (other schemas of the database are left alone).
+ */
+export async function resolvePair(
+  fromSpec: SourceSpec,
+  toSpec: SourceSpec,
+  shadow: Shadow,
+  schemas?: string[],
+): Promise<ResolvedPair> {
+  const opened: Queryable[] = [];
+  const warnings: string[] = [];
+  try {
+    const files = new Map<SourceSpec, Snapshot>();
+    for (const spec of [toSpec, fromSpec]) {
+      if (spec.kind === "db") continue;
+      const f = await loadFileSource(spec, shadow);
+      warnings.push(...f.warnings);
+      files.set(spec, f.snapshot);
+    }
+    const scope = schemas ?? files.get(toSpec)?.schemas ?? files.get(fromSpec)?.schemas;
+    const side = async (spec: SourceSpec): Promise<{ snap: Snapshot; db?: Queryable }> => {
+      if (spec.kind !== "db") return { snap: files.get(spec)! };
+      const db = await openDatabase(spec.url);
+      opened.push(db);
+      return { snap: await liveSnapshot(db, shadow, scope), db };
+    };
+    const from = await side(fromSpec);
+    const to = await side(toSpec);
+    const finalScope = scope ?? [...new Set([...from.snap.schemas, ...to.snap.schemas])].sort();
+    return {
+      from: restrictToSchemas(from.snap, finalScope),
+      to: restrictToSchemas(to.snap, finalScope),
+      ...(from.db ? { fromDb: from.db } : {}),
+      opened,
+      warnings,
+    };
+  } catch (e) {
+    for (const db of opened) await db.close().catch(() => {});
+    throw e;
+  }
+}
