@@ -38,8 +38,7 @@ Deno.test("renderSchemaDdl() renders the outage example exactly", () => {
       source: { file: "schema.yaml", line: 9, column: 17 },
     },
     {
-      sql:
-        "ALTER TABLE public.usage_events ADD CONSTRAINT usage_events_kind_check CHECK (kind IN " +
+      sql: "ALTER TABLE public.usage_events ADD CONSTRAINT usage_events_kind_check CHECK (kind IN " +
         "('llm_request','llm_input_tokens','llm_output_tokens','machine_seconds'))",
       source: { file: "schema.yaml", line: 8, column: 26 },
     },

@@ -5,7 +5,7 @@
  * @module
  */
 import { SqlError } from "../db/errors.ts";
-import { majorVersion, type Queryable } from "../db/queryable.ts";
+import type { Queryable } from "../db/queryable.ts";
 import { introspect } from "../introspect/introspect.ts";
 import { PgcError } from "../model/errors.ts";
 import { fingerprint, objectHash } from "../model/fingerprint.ts";
@@ -37,7 +37,7 @@ export interface ApplyResult {
 
 async function canonicalLive(db: Queryable, shadow: Shadow, schemas: string[]): Promise<Snapshot> {
   const live = await introspect(db, { schemas });
-  return canonicalizeLive(shadow, live, await majorVersion(db));
+  return canonicalizeLive(shadow, live);
 }
 
 /** A statement of the migration failed; turned into a PgcError once the transaction is rolled back. */

@@ -13,7 +13,8 @@ import { type Context, dbUrl, emit, formatOption, schemasOption, shadowFor } fro
 import { planJson, planText } from "./plan_output.ts";
 
 function describe(spec: SourceSpec): string {
-  return spec.kind === "db" ? redactUrl(spec.url).replace(/^pglite:\/*/, "pglite:") : spec.path;
+  if (spec.kind !== "db") return spec.path;
+  return /^pglite:/i.test(spec.url) ? spec.url : redactUrl(spec.url);
 }
 
 /** The two sides: `--from/--to`, or `--db` (from) and `--schema` (to). */

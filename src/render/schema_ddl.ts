@@ -54,46 +54,19 @@ export function renderSchemaDdl(schema: Schema): DesiredDdl {
   }
   for (const en of enums) {
     const labels = en.values.map(quoteLiteral).join(", ");
-    add(
-      `CREATE TYPE ${qualify(en.schema, en.name)} AS ENUM (${labels})`,
-      en.at,
-    );
+    add(`CREATE TYPE ${qualify(en.schema, en.name)} AS ENUM (${labels})`, en.at);
   }
   const known = new Set(
-    enums.flatMap((
-      en,
-    ) => [en.name, `${en.schema}.${en.name}`, qualify(en.schema, en.name)])
+    enums.flatMap((en) => [en.name, `${en.schema}.${en.name}`, qualify(en.schema, en.name)])
       .map((n) => n.toLowerCase()),
   );
   for (const t of schema.tables) add(createTable(t), likelyFailure(t, known));
   for (const t of schema.tables) statements.push(...tableConstraints(t));
   for (const t of schema.tables) statements.push(...indexes(t));
   const autoNamed: string[] = [];
-  for (const t of schema.tables) {
-    for (const fk of t.foreignKeys) {
-      const name = fk.name ?? defaultForeignKeyName(t.name, fk.columns);
-      if (fk.name === undefined) {
-        autoNamed.push(`constraint:${t.schema}.${t.name}.${name}`);
-      }
-      const actions = [["DELETE", fk.onDelete], [
-        "UPDATE",
-        fk.onUpdate,
-      ]] as const;
-      const tail = actions.filter(([, a]) => a !== "noAction").map(([w, a]) => ` ON ${w} ${ACTION_SQL[a]}`);
-      add(
-        `${alter(t)} ADD CONSTRAINT ${quoteIdent(name)} FOREIGN KEY (${idents(fk.columns)}) ` +
-          `REFERENCES ${qualify(fk.referencedSchema, fk.referencedTable)} ` +
-          `(${idents(fk.referencedColumns)})${tail.join("")}`,
-        fk.at,
-      );
-    }
-  }
+  for (const t of schema.tables) statements.push(...foreignKeys(t, autoNamed));
   for (const t of schema.tables) statements.push(...comments(t));
-  return {
-    statements,
-    schemas: [...managed.keys()],
-    autoNamedForeignKeys: autoNamed.sort(),
-  };
+  return { statements, schemas: [...managed.keys()], autoNamedForeignKeys: autoNamed.sort() };
 }
 
 /** Declared enums, then those only implied by `Enum(name:a|b)` column types, first use first. */
@@ -112,10 +85,7 @@ function allEnums(schema: Schema): EnumType[] {
 }
 
 /** Managed schemas, sorted, each with the first YAML location that names it. */
-function managedSchemas(
-  schema: Schema,
-  enums: EnumType[],
-): Map<string, SourceRef> {
+function managedSchemas(schema: Schema, enums: EnumType[]): Map<string, SourceRef> {
   const found = new Map<string, SourceRef>();
   const note = (name: string, at: SourceRef) => found.has(name) || found.set(name, at);
   for (const s of schema.schemas) note(s.name, s.at);
@@ -143,17 +113,13 @@ function createTable(t: Table): string {
 function columnDefinition(c: Column, inPrimaryKey: boolean): string {
   const serial = c.identity === undefined && c.isIdentity ? serialTypeFor(c.pgType) : undefined;
   const parts = [quoteIdent(c.name), serial ?? c.pgType];
-  if (c.collation !== undefined) {
-    parts.push(`COLLATE ${collationName(c.collation)}`);
-  }
+  if (c.collation !== undefined) parts.push(`COLLATE ${collationName(c.collation)}`);
   if (c.defaultSql !== undefined) parts.push(`DEFAULT ${c.defaultSql}`);
   if (!c.isNullable || inPrimaryKey) parts.push("NOT NULL");
   if (c.computedExpression !== undefined) {
     parts.push(`GENERATED ALWAYS AS (${c.computedExpression}) STORED`);
   } else if (c.identity !== undefined) {
-    parts.push(
-      `GENERATED ${c.identity === "always" ? "ALWAYS" : "BY DEFAULT"} AS IDENTITY`,
-    );
+    parts.push(`GENERATED ${c.identity === "always" ? "ALWAYS" : "BY DEFAULT"} AS IDENTITY`);
   }
   return parts.join(" ");
 }
@@ -170,10 +136,7 @@ function collationName(collation: string): string {
  */
 function likelyFailure(t: Table, enums: ReadonlySet<string>): SourceRef {
   for (const c of t.columns) {
-    const base = c.pgType.toLowerCase().replace(
-      /\s*(\(.*\))?\s*(\[.*\])?$/s,
-      "",
-    ).trim();
+    const base = c.pgType.toLowerCase().replace(/\s*(\(.*\))?\s*(\[.*\])?$/s, "").trim();
     if (!BUILTIN_TYPES.has(base) && !base.includes(" ") && !enums.has(base)) {
       return c.valueAt.type ?? c.at;
     }
@@ -184,40 +147,25 @@ function likelyFailure(t: Table, enums: ReadonlySet<string>): SourceRef {
 /** PRIMARY KEY, UNIQUE, column CHECKs (column order), then table CHECKs (YAML order). */
 function tableConstraints(t: Table): DdlStatement[] {
   const out: DdlStatement[] = [];
+  const add = (name: string, body: string, source: SourceRef) =>
+    out.push({ sql: `${alter(t)} ADD CONSTRAINT ${quoteIdent(name)} ${body}`, source });
   const names = t.columns.map((c) => c.name);
-  if (t.primaryKey !== undefined) {
-    const name = t.primaryKey.name ?? defaultPrimaryKeyName(t.name);
-    const sql = `${alter(t)} ADD CONSTRAINT ${quoteIdent(name)} PRIMARY KEY (${idents(t.primaryKey.columns)})`;
-    out.push({ sql, source: t.primaryKey.at });
+  const pk = t.primaryKey;
+  if (pk !== undefined) {
+    add(pk.name ?? defaultPrimaryKeyName(t.name), `PRIMARY KEY (${idents(pk.columns)})`, pk.at);
   }
   for (const u of t.uniqueConstraints) {
-    const name = u.name ?? defaultUniqueName(t.name, u.columns);
-    out.push({
-      sql: `${alter(t)} ADD CONSTRAINT ${quoteIdent(name)} UNIQUE (${idents(u.columns)})`,
-      source: u.at,
-    });
+    add(u.name ?? defaultUniqueName(t.name, u.columns), `UNIQUE (${idents(u.columns)})`, u.at);
   }
-  const check = (name: string, expr: string, source: SourceRef) =>
-    out.push({
-      sql: `${alter(t)} ADD CONSTRAINT ${quoteIdent(name)} CHECK (${expr})`,
-      source,
-    });
   for (const c of t.columns) {
     if (c.checkConstraint === undefined) continue;
-    const name = c.checkConstraintName ??
-      defaultColumnCheckName(t.name, c.name);
-    const expr = quoteColumnWords(
-      c.checkConstraint,
-      wordsToQuote(names, c.name),
-    );
-    check(name, expr, c.valueAt.checkConstraint ?? c.at);
+    const name = c.checkConstraintName ?? defaultColumnCheckName(t.name, c.name);
+    const expr = quoteColumnWords(c.checkConstraint, wordsToQuote(names, c.name));
+    add(name, `CHECK (${expr})`, c.valueAt.checkConstraint ?? c.at);
   }
   for (const k of t.checkConstraints) {
-    check(
-      k.name,
-      quoteColumnWords(k.expression, wordsToQuote(names)),
-      k.valueAt.expression ?? k.at,
-    );
+    const expr = quoteColumnWords(k.expression, wordsToQuote(names));
+    add(k.name, `CHECK (${expr})`, k.valueAt.expression ?? k.at);
   }
   return out;
 }
@@ -228,13 +176,28 @@ function indexes(t: Table): DdlStatement[] {
     const keys = ix.expressions.length > 0
       ? ix.expressions.map((e) => `(${quoteColumnWords(e, words)})`).join(", ")
       : idents(ix.columns);
+    const using = ix.method === undefined ? "" : ` USING ${ix.method}`;
     let sql = `CREATE ${ix.isUnique ? "UNIQUE " : ""}INDEX ${quoteIdent(ix.name)} ` +
-      `ON ${qualify(t.schema, t.name)}${ix.method === undefined ? "" : ` USING ${ix.method}`} (${keys})`;
+      `ON ${qualify(t.schema, t.name)}${using} (${keys})`;
     if (ix.include.length > 0) sql += ` INCLUDE (${idents(ix.include)})`;
-    if (ix.filter !== undefined) {
-      sql += ` WHERE ${quoteColumnWords(ix.filter, words)}`;
-    }
+    if (ix.filter !== undefined) sql += ` WHERE ${quoteColumnWords(ix.filter, words)}`;
     return { sql, source: ix.at };
+  });
+}
+
+/** FOREIGN KEYs of `t`; ids of those named by default are added to `autoNamed`. */
+function foreignKeys(t: Table, autoNamed: string[]): DdlStatement[] {
+  return t.foreignKeys.map((fk) => {
+    const name = fk.name ?? defaultForeignKeyName(t.name, fk.columns);
+    if (fk.name === undefined) autoNamed.push(`constraint:${t.schema}.${t.name}.${name}`);
+    const actions = [["DELETE", fk.onDelete], ["UPDATE", fk.onUpdate]] as const;
+    const tail = actions.filter(([, a]) => a !== "noAction")
+      .map(([event, a]) => ` ON ${event} ${ACTION_SQL[a]}`).join("");
+    const sql = `${alter(t)} ADD CONSTRAINT ${quoteIdent(name)} ` +
+      `FOREIGN KEY (${idents(fk.columns)}) ` +
+      `REFERENCES ${qualify(fk.referencedSchema, fk.referencedTable)} ` +
+      `(${idents(fk.referencedColumns)})${tail}`;
+    return { sql, source: fk.at };
   });
 }
 
@@ -242,10 +205,8 @@ function comments(t: Table): DdlStatement[] {
   const out: DdlStatement[] = [];
   const table = qualify(t.schema, t.name);
   if (t.comment !== undefined) {
-    out.push({
-      sql: `COMMENT ON TABLE ${table} IS ${quoteLiteral(t.comment)}`,
-      source: t.valueAt.comment ?? t.at,
-    });
+    const sql = `COMMENT ON TABLE ${table} IS ${quoteLiteral(t.comment)}`;
+    out.push({ sql, source: t.valueAt.comment ?? t.at });
   }
   for (const c of t.columns) {
     if (c.comment === undefined) continue;

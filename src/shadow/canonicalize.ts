@@ -1,7 +1,12 @@
 /**
  * Canonicalisation: DDL → the snapshot PostgreSQL prints for it, through the shadow, cached.
- * The live side goes through the same printer when its server version differs from the shadow's
- * ("deparse–reparse round trip"), so both sides of a diff are in one dialect.
+ *
+ * PostgreSQL's printer is not idempotent on the first pass: `code IN ('x','y')` on a varchar
+ * column prints as `… = ANY ((ARRAY['x'::character varying, …])::text[])`, and that text parses
+ * and prints again as `… = ANY (ARRAY[('x'::character varying)::text, …])`. The canonical form
+ * is therefore the *reprinted* form: desired DDL goes through the shadow twice, and the live
+ * schema (already printed once by its own server) goes through the shadow once, whatever its
+ * version. Both sides end printed twice, by one printer.
  * @module
  */
 import type { DdlStatement } from "../model/ddl.ts";
@@ -11,12 +16,8 @@ import { canonKey, getCanon, putCanon } from "./canon_cache.ts";
 import { loadScript, loadStatements } from "./load.ts";
 import type { Shadow } from "./shadow.ts";
 
-/** Canonicalise located DDL statements (the desired side of a schema.yaml). */
-export async function canonicalizeStatements(
-  shadow: Shadow,
-  statements: DdlStatement[],
-  schemas: string[],
-): Promise<Snapshot> {
+/** Load statements into the shadow and read them back once (cached). */
+async function printOnce(shadow: Shadow, statements: DdlStatement[], schemas: string[]): Promise<Snapshot> {
   const ddl = statements.map((s) => s.sql).join(";\n");
   const key = await canonKey(await shadow.identity(), schemas, ddl);
   const hit = await getCanon(key);
@@ -26,23 +27,37 @@ export async function canonicalizeStatements(
   return snap;
 }
 
-/** Canonicalise a SQL script (a `.sql` source); its schemas are whatever it creates. */
+/** A snapshot's own DDL, as statements to load. */
+function statementsOf(snap: Snapshot) {
+  return snapshotSections(snap).flat().map((sql) => ({ sql: sql.replace(/;$/, "") }));
+}
+
+/** Canonicalise located DDL statements (the desired side of a schema.yaml): printed twice. */
+export async function canonicalizeStatements(
+  shadow: Shadow,
+  statements: DdlStatement[],
+  schemas: string[],
+): Promise<Snapshot> {
+  const once = await printOnce(shadow, statements, schemas);
+  return await printOnce(shadow, statementsOf(once), schemas);
+}
+
+/** Canonicalise a SQL script (a `.sql` source): printed twice; its schemas are whatever it creates. */
 export async function canonicalizeScript(shadow: Shadow, text: string, file: string): Promise<Snapshot> {
   const key = await canonKey(await shadow.identity(), undefined, text);
-  const hit = await getCanon(key);
-  if (hit) return hit;
-  const snap = await shadow.canonicalize((db) => loadScript(db, text, file));
-  await putCanon(key, snap);
-  return snap;
+  let once = await getCanon(key);
+  if (!once) {
+    once = await shadow.canonicalize((db) => loadScript(db, text, file));
+    await putCanon(key, once);
+  }
+  return await printOnce(shadow, statementsOf(once), once.schemas);
 }
 
 /**
- * Bring a live snapshot into the shadow's dialect: re-load its canonical DDL into the shadow and
- * read it back. Skipped when the live server's major version equals the shadow's.
+ * Bring a live snapshot (printed once, by its own server) into canonical form: load its DDL into
+ * the shadow and read it back. Done whatever the live version: even on the same version the
+ * second printing can differ from the first.
  */
-export async function canonicalizeLive(shadow: Shadow, live: Snapshot, liveMajor: number): Promise<Snapshot> {
-  if (liveMajor === await shadow.major()) return live;
-  const statements = snapshotSections(live).flat().map((sql) => ({ sql: sql.replace(/;$/, "") }));
-  const snap = await canonicalizeStatements(shadow, statements, live.schemas);
-  return snap;
+export function canonicalizeLive(shadow: Shadow, live: Snapshot): Promise<Snapshot> {
+  return printOnce(shadow, statementsOf(live), live.schemas);
 }

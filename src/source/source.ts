@@ -4,14 +4,15 @@
  * @module
  */
 import { isDatabaseUrl, openDatabase } from "../db/open.ts";
-import { majorVersion, type Queryable } from "../db/queryable.ts";
+import type { Queryable } from "../db/queryable.ts";
 import { introspect } from "../introspect/introspect.ts";
-import { PgcError } from "../model/errors.ts";
+import { formatRef, PgcError } from "../model/errors.ts";
 import { restrictToSchemas, type Snapshot } from "../model/snapshot.ts";
 import { renderSchemaDdl } from "../render/schema_ddl.ts";
 import { canonicalizeLive, canonicalizeScript, canonicalizeStatements } from "../shadow/canonicalize.ts";
 import type { Shadow } from "../shadow/shadow.ts";
 import { loadSchemaYaml } from "../yaml/load.ts";
+import type { Schema } from "../yaml/types.ts";
 
 /** What a SOURCE argument names. */
 export type SourceSpec =
@@ -66,9 +67,17 @@ export async function loadYamlSource(path: string, shadow: Shadow): Promise<File
   return { snapshot: snap, warnings: schemaWarnings(schema) };
 }
 
-function schemaWarnings(schema: unknown): string[] {
-  const w = (schema as { warnings?: unknown }).warnings;
-  return Array.isArray(w) ? w.map(String) : [];
+/** Lossy portable types, and sections of the file that pgconverge reads but does not manage yet. */
+function schemaWarnings(schema: Schema): string[] {
+  const out = schema.warnings.map((w) => `${w.at ? formatRef(w.at) + ": " : ""}${w.message}`);
+  for (const u of schema.unrendered) {
+    out.push(
+      `${
+        formatRef(u.at)
+      }: "${u.key}" (${u.count} item(s)) is read but not managed yet; those objects are neither created nor compared.`,
+    );
+  }
+  return out;
 }
 
 /** Canonicalise a `.sql` file through the shadow. */
@@ -84,7 +93,7 @@ export function loadFileSource(spec: SourceSpec & { kind: "yaml" | "sql" }, shad
 /** Read a live database's schemas and bring them into the shadow's dialect. */
 export async function liveSnapshot(db: Queryable, shadow: Shadow, schemas?: string[]): Promise<Snapshot> {
   const raw = await introspect(db, schemas ? { schemas } : {});
-  return canonicalizeLive(shadow, raw, await majorVersion(db));
+  return canonicalizeLive(shadow, raw);
 }
 
 /** Both sides of a plan, canonical and restricted to the same schemas. */

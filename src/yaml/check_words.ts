@@ -16,10 +16,7 @@ const DOLLAR_TAG = /^\$([A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/;
  * (lowercase names mean the same bare), plus `own` (the column a column CHECK belongs to),
  * which is quoted even when it is a keyword such as `user`.
  */
-export function wordsToQuote(
-  columnNames: readonly string[],
-  own?: string,
-): Set<string> {
+export function wordsToQuote(columnNames: readonly string[], own?: string): Set<string> {
   const set = new Set(columnNames.filter((n) => n !== n.toLowerCase()));
   if (own !== undefined) set.add(own);
   return set;
@@ -34,10 +31,7 @@ export function wordsToQuote(
  * quoteColumnWords("Kind IN ('Kind')", new Set(["Kind"])); // "\"Kind\" IN ('Kind')"
  * ```
  */
-export function quoteColumnWords(
-  sql: string,
-  names: ReadonlySet<string>,
-): string {
+export function quoteColumnWords(sql: string, names: ReadonlySet<string>): string {
   let out = "";
   let i = 0;
   while (i < sql.length) {
@@ -95,12 +89,7 @@ function skipOpaque(sql: string, i: number): number {
 }
 
 /** End of a `'…'` or `"…"` token (doubled quote = escaped quote; `E'…'` also allows `\'`). */
-function endOfQuoted(
-  sql: string,
-  start: number,
-  quote: string,
-  backslash: boolean,
-): number {
+function endOfQuoted(sql: string, start: number, quote: string, backslash: boolean): number {
   let j = start + 1;
   while (j < sql.length) {
     if (backslash && sql[j] === "\\") {

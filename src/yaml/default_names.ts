@@ -35,18 +35,12 @@ export function defaultPrimaryKeyName(table: string): string {
 }
 
 /** `UQ_<table>_<col1>_<col2>…` (DataProviderMigrate's default). */
-export function defaultUniqueName(
-  table: string,
-  columns: readonly string[],
-): string {
+export function defaultUniqueName(table: string, columns: readonly string[]): string {
   return truncateName(`UQ_${table}_${columns.join("_")}`);
 }
 
 /** `FK_<table>_<col1>_<col2>…` (DataProviderMigrate's default). */
-export function defaultForeignKeyName(
-  table: string,
-  columns: readonly string[],
-): string {
+export function defaultForeignKeyName(table: string, columns: readonly string[]): string {
   return truncateName(`FK_${table}_${columns.join("_")}`);
 }
 

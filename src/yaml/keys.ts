@@ -4,8 +4,22 @@
  * @module
  */
 
+/** A kind of schema.yaml node that has a key list. */
+export type NodeKind =
+  | "top"
+  | "table"
+  | "column"
+  | "primaryKey"
+  | "foreignKey"
+  | "uniqueConstraint"
+  | "checkConstraint"
+  | "index"
+  | "rowLevelSecurity"
+  | "policy"
+  | "enum";
+
 /** Accepted keys per node kind (camelCase, case-sensitive). */
-export const KEYS = {
+export const KEYS: Readonly<Record<NodeKind, readonly string[]>> = {
   top: [
     "name",
     "tables",
@@ -57,15 +71,7 @@ export const KEYS = {
   ],
   uniqueConstraint: ["name", "columns"],
   checkConstraint: ["name", "expression"],
-  index: [
-    "name",
-    "columns",
-    "expressions",
-    "isUnique",
-    "filter",
-    "method",
-    "include",
-  ],
+  index: ["name", "columns", "expressions", "isUnique", "filter", "method", "include"],
   rowLevelSecurity: ["enabled", "forced", "policies"],
   policy: [
     "name",
@@ -78,10 +84,7 @@ export const KEYS = {
     "withCheckSql",
   ],
   enum: ["schema", "name", "values"],
-} as const satisfies Record<string, readonly string[]>;
-
-/** A node kind that has a key list. */
-export type NodeKind = keyof typeof KEYS;
+};
 
 /** Levenshtein distance; inputs are short keys, so the quadratic table is fine. */
 export function editDistance(a: string, b: string): number {
@@ -106,10 +109,7 @@ export function editDistance(a: string, b: string): number {
  * suggest("isNulable", KEYS.column); // "isNullable"
  * ```
  */
-export function suggest(
-  word: string,
-  candidates: readonly string[],
-): string | undefined {
+export function suggest(word: string, candidates: readonly string[]): string | undefined {
   const lower = word.toLowerCase();
   const sameCase = candidates.find((c) => c.toLowerCase() === lower);
   if (sameCase !== undefined) return sameCase;
@@ -125,10 +125,7 @@ export function suggest(
 }
 
 /** ` (did you mean "x"?)` when a suggestion exists, else an empty string. */
-export function didYouMean(
-  word: string,
-  candidates: readonly string[],
-): string {
+export function didYouMean(word: string, candidates: readonly string[]): string {
   const s = suggest(word, candidates);
   return s === undefined ? "" : ` (did you mean "${s}"?)`;
 }

@@ -3,20 +3,14 @@
  * its line and column.
  * @module
  */
-import { LineCounter, type Node, parseDocument, type YAMLError } from "yaml";
+import { isSeq, LineCounter, type Node, parseDocument, type YAMLError } from "yaml";
 import { PgcError, type Problem, type SourceRef } from "../model/errors.ts";
 import { eachItem, readTable } from "./read_table.ts";
 import { compact, type Entry, Reader } from "./reader.ts";
 import type { EnumType, Schema, UnrenderedSection } from "./types.ts";
 import { checkNames } from "./unique_names.ts";
 
-const UNRENDERED = [
-  "roles",
-  "functions",
-  "grants",
-  "extensions",
-  "views",
-] as const;
+const UNRENDERED = ["roles", "functions", "grants", "extensions", "views"] as const;
 
 /**
  * Parse and validate a schema.yaml. Throws one `PgcError("yaml_invalid")` listing every problem
@@ -49,11 +43,7 @@ export function loadSchemaYaml(text: string, file: string): Schema {
   const problems = withSyntaxErrors(r, doc.errors);
   if (problems.length > 0) {
     const noun = problems.length === 1 ? "problem" : "problems";
-    throw new PgcError(
-      "yaml_invalid",
-      `${file} has ${problems.length} ${noun}`,
-      { problems },
-    );
+    throw new PgcError("yaml_invalid", `${file} has ${problems.length} ${noun}`, { problems });
   }
   schema.warnings = r.warnings;
   return schema;
@@ -65,11 +55,7 @@ export function loadSchemaYaml(text: string, file: string): Schema {
  * harmless: the first one is used).
  */
 function withSyntaxErrors(r: Reader, errors: readonly YAMLError[]): Problem[] {
-  const syntax = errors.map((e) => ({
-    at: yamlErrorAt(r, e),
-    message: plain(e),
-    code: e.code,
-  }));
+  const syntax = errors.map((e) => ({ at: yamlErrorAt(r, e), message: plain(e), code: e.code }));
   const breaking = syntax.filter((e) => e.code !== "DUPLICATE_KEY").map((e) => e.at.line);
   const cut = breaking.length > 0 ? Math.min(...breaking) : Infinity;
   const all: Problem[] = [
@@ -121,11 +107,7 @@ function readTop(r: Reader, contents: Node | null): Schema {
   for (const key of UNRENDERED) {
     const items = r.list(e(key));
     if (items !== undefined) {
-      const section: UnrenderedSection = {
-        key,
-        count: items.length,
-        at: m.valueAt[key],
-      };
+      const section: UnrenderedSection = { key, count: items.length, at: m.valueAt[key] };
       schema.unrendered.push(section);
     }
   }
@@ -138,7 +120,8 @@ function readEnum(r: Reader, node: Node, i: number): EnumType | undefined {
   const e = (key: string): Entry | undefined => m.entries.get(key);
   const name = r.text(e("name"));
   const values = r.locatedList(e("values"));
-  if (values?.length === 0) {
+  const written = e("values")?.node;
+  if (isSeq(written) && written.items.length === 0) {
     r.problem(m.valueAt.values, `enum "${name}" has no values`);
   }
   const seen = new Set<string>();

@@ -76,16 +76,17 @@ function checkShape(type: string): string | undefined {
 
 type Mapped = ResolvedType | TypeProblem | undefined;
 
-function portable(
-  name: string,
-  lower: string,
-  args: string[] | undefined,
-): Mapped {
+function portable(name: string, lower: string, args: string[] | undefined): Mapped {
   const fixed = FIXED[lower];
   if (fixed !== undefined) {
-    if (args !== undefined) {
-      return { error: `type ${name} takes no size or precision` };
+    if (args !== undefined && lower === "timestamp") {
+      return {
+        error: `type ${name} is a row version (bytea), as DataProviderMigrate maps it, and takes ` +
+          `no precision; for a point in time write DateTime, timestamptz or ` +
+          `"timestamp(${args}) without time zone"`,
+      };
     }
+    if (args !== undefined) return { error: `type ${name} takes no size or precision` };
     const warning = warningFor(name, lower);
     return warning === undefined ? { sql: fixed } : { sql: fixed, warning };
   }
@@ -106,10 +107,7 @@ function portable(
       return sized(name, args, "character varying", true);
     case "binary":
     case "varbinary":
-      if (
-        args !== undefined &&
-        (args.length !== 1 || !(isCount(args[0]) || isMax(args[0])))
-      ) {
+      if (args !== undefined && (args.length !== 1 || !(isCount(args[0]) || isMax(args[0])))) {
         return { error: `type ${name} needs (n) or (max), got (${args})` };
       }
       return { sql: "bytea" };
@@ -176,12 +174,7 @@ function warningFor(name: string, lower: string): string | undefined {
   return undefined;
 }
 
-function sized(
-  name: string,
-  args: string[] | undefined,
-  sql: string,
-  maxIsText: boolean,
-): Mapped {
+function sized(name: string, args: string[] | undefined, sql: string, maxIsText: boolean): Mapped {
   if (args === undefined) return { sql };
   if (args.length === 1 && maxIsText && isMax(args[0])) return { sql: "text" };
   if (args.length !== 1 || !isCount(args[0]) || Number(args[0]) < 1) {

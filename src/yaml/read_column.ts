@@ -19,11 +19,7 @@ const LQL_HINT = "defaultLqlExpression understands now(), current_timestamp(), g
   "under defaultValue";
 
 /** Read a column; undefined when its name or type is unusable (the problem is recorded). */
-export function readColumn(
-  r: Reader,
-  raw: Node,
-  what: string,
-): Column | undefined {
+export function readColumn(r: Reader, raw: Node, what: string): Column | undefined {
   const m = r.map(raw, "column", what, ["name", "type"]);
   if (m === undefined) return undefined;
   const e = (key: string) => m.entries.get(key);
@@ -91,9 +87,7 @@ function checkCombinations(r: Reader, c: Column): void {
   const hasDefault = c.defaultValue !== undefined ||
     c.defaultLqlExpression !== undefined;
   const defaultKey = c.defaultLqlExpression !== undefined ? "defaultLqlExpression" : "defaultValue";
-  if (
-    identityKey !== "" && c.type !== "" && serialTypeFor(c.pgType) === undefined
-  ) {
+  if (identityKey !== "" && c.type !== "" && serialTypeFor(c.pgType) === undefined) {
     r.problem(
       c.valueAt[identityKey]!,
       `${identityKey} needs an integer type (SmallInt, Int or BigInt), got "${c.type}"`,
@@ -105,9 +99,7 @@ function checkCombinations(r: Reader, c: Column): void {
       `column "${c.name}" has ${identityKey}, so it cannot also have ${defaultKey}`,
     );
   }
-  if (
-    c.computedExpression !== undefined && (hasDefault || identityKey !== "")
-  ) {
+  if (c.computedExpression !== undefined && (hasDefault || identityKey !== "")) {
     r.problem(
       c.valueAt.computedExpression!,
       `column "${c.name}" has computedExpression, so it cannot also have a default or identity`,

@@ -21,12 +21,7 @@ export function readRowLevelSecurity(
   e: Entry,
   what: string,
 ): RowLevelSecurity | undefined {
-  const m = r.map(
-    e.node,
-    "rowLevelSecurity",
-    `rowLevelSecurity of ${what}`,
-    [],
-  );
+  const m = r.map(e.node, "rowLevelSecurity", `rowLevelSecurity of ${what}`, []);
   if (m === undefined) return undefined;
   const policies: Policy[] = [];
   (r.list(m.entries.get("policies")) ?? []).forEach((node, i) => {
@@ -49,12 +44,7 @@ function readPolicy(r: Reader, node: Node, what: string): Policy | undefined {
   const name = r.text(e("name"));
   const operations: PolicyOperation[] = [];
   (r.list(e("operations")) ?? []).forEach((item, i) => {
-    const entry = {
-      key: `operations[${i}]`,
-      keyAt: m.at,
-      at: r.at(item, m.at),
-      node: item,
-    };
+    const entry = { key: `operations[${i}]`, keyAt: m.at, at: r.at(item, m.at), node: item };
     const op = r.oneOf({ ...entry, key: "operation" }, OPERATIONS);
     if (op !== undefined) operations.push(op);
   });

@@ -21,12 +21,16 @@ const FK_ACTIONS: Readonly<Record<string, FkAction>> = {
   Restrict: "restrict",
 };
 
+/** How problems name the items of each list key. */
+const ITEM_NAMES: Readonly<Record<string, string>> = {
+  foreignKeys: "foreign key",
+  uniqueConstraints: "unique constraint",
+  checkConstraints: "check constraint",
+  indexes: "index",
+};
+
 /** Read a table; undefined when its name is unusable (the problem is recorded). */
-export function readTable(
-  r: Reader,
-  raw: Node,
-  index: number,
-): Table | undefined {
+export function readTable(r: Reader, raw: Node, index: number): Table | undefined {
   const m = r.map(raw, "table", `table #${index + 1}`, ["name"]);
   if (m === undefined) return undefined;
   const e = (key: string) => m.entries.get(key);
@@ -34,67 +38,19 @@ export function readTable(
   const what = name === undefined ? `table #${index + 1}` : `table "${name}"`;
   const columns = readColumns(r, e("columns"), what);
   const known = (list: Located[] | undefined, key: string) => checkKnownColumns(r, list, columns, what, key);
+  const list = <T>(key: string, read: (node: Node, what: string) => T | undefined) =>
+    eachItem(r, e(key), (node, i) => read(node, `${ITEM_NAMES[key]} #${i + 1} of ${what}`));
+  const rls = e("rowLevelSecurity");
   const table = compact<Table>({
     schema: r.text(e("schema")) ?? "public",
     name: name ?? "",
     columns,
     primaryKey: readPrimaryKey(r, e("primaryKey"), what, known),
-    foreignKeys: eachItem(
-      r,
-      e("foreignKeys"),
-      (node, i) => readForeignKey(r, node, what, i, known),
-    ),
-    uniqueConstraints: eachItem(r, e("uniqueConstraints"), (node, i) => {
-      const u = r.map(
-        node,
-        "uniqueConstraint",
-        `unique constraint #${i + 1} of ${what}`,
-        [
-          "columns",
-        ],
-        r.at(node),
-      );
-      if (u === undefined) return undefined;
-      const cols = r.locatedList(u.entries.get("columns"));
-      known(cols, "columns");
-      const name = r.text(u.entries.get("name"));
-      const result: UniqueConstraint = {
-        name,
-        columns: values(cols),
-        at: u.at,
-        valueAt: u.valueAt,
-      };
-      return compact(result);
-    }),
-    checkConstraints: eachItem(r, e("checkConstraints"), (node, i) => {
-      const c = r.map(
-        node,
-        "checkConstraint",
-        `check constraint #${i + 1} of ${what}`,
-        [
-          "name",
-          "expression",
-        ],
-      );
-      const name = r.text(c?.entries.get("name"));
-      const expression = r.sql(c?.entries.get("expression"));
-      if (c === undefined || name === undefined || expression === undefined) {
-        return undefined;
-      }
-      return {
-        name,
-        expression,
-        at: c.at,
-        valueAt: c.valueAt,
-      } satisfies CheckConstraint;
-    }),
-    indexes: eachItem(
-      r,
-      e("indexes"),
-      (node, i) => readIndex(r, node, `index #${i + 1} of ${what}`, known),
-    ),
-    rowLevelSecurity: e("rowLevelSecurity") &&
-      readRowLevelSecurity(r, e("rowLevelSecurity")!, what),
+    foreignKeys: list("foreignKeys", (node, w) => readForeignKey(r, node, w, known)),
+    uniqueConstraints: list("uniqueConstraints", (node, w) => readUnique(r, node, w, known)),
+    checkConstraints: list("checkConstraints", (node, w) => readCheck(r, node, w)),
+    indexes: list("indexes", (node, w) => readIndex(r, node, w, known)),
+    rowLevelSecurity: rls === undefined ? undefined : readRowLevelSecurity(r, rls, what),
     comment: r.sql(e("comment")),
     renamedFrom: r.text(e("renamedFrom")),
     at: m.at,
@@ -107,10 +63,7 @@ export function readTable(
 type Located = { value: string; at: SourceRef };
 
 /** Reports column names that the table does not have; passed to sub-readers. */
-export type KnownColumnsCheck = (
-  list: Located[] | undefined,
-  key: string,
-) => void;
+export type KnownColumnsCheck = (list: Located[] | undefined, key: string) => void;
 
 function values(list: Located[] | undefined): string[] {
   return (list ?? []).map((x) => x.value);
@@ -181,27 +134,16 @@ function readPrimaryKey(
     r.problem(m.valueAt.columns, "primaryKey has no columns");
   }
   const name = r.text(m.entries.get("name"));
-  return compact<PrimaryKey>({
-    name,
-    columns: values(cols),
-    at: m.at,
-    valueAt: m.valueAt,
-  });
+  return compact<PrimaryKey>({ name, columns: values(cols), at: m.at, valueAt: m.valueAt });
 }
 
 function readForeignKey(
   r: Reader,
   node: Node,
   what: string,
-  i: number,
   known: KnownColumnsCheck,
 ): ForeignKey | undefined {
-  const fkWhat = `foreign key #${i + 1} of ${what}`;
-  const m = r.map(node, "foreignKey", fkWhat, [
-    "columns",
-    "referencedTable",
-    "referencedColumns",
-  ]);
+  const m = r.map(node, "foreignKey", what, ["columns", "referencedTable", "referencedColumns"]);
   if (m === undefined) return undefined;
   const e = (key: string) => m.entries.get(key);
   const cols = r.locatedList(e("columns"));
@@ -210,11 +152,11 @@ function readForeignKey(
   const referencedColumns = r.textList(e("referencedColumns"));
   if (cols !== undefined && referencedColumns !== undefined) {
     if (cols.length === 0) {
-      r.problem(m.valueAt.columns, `${fkWhat} has no columns`);
+      r.problem(m.valueAt.columns, `${what} has no columns`);
     } else if (cols.length !== referencedColumns.length) {
       r.problem(
         m.valueAt.referencedColumns,
-        `${fkWhat} has ${cols.length} columns but ${referencedColumns.length} referencedColumns`,
+        `${what} has ${cols.length} columns but ${referencedColumns.length} referencedColumns`,
       );
     }
   }
@@ -230,4 +172,27 @@ function readForeignKey(
     valueAt: m.valueAt,
   });
   return referencedTable === undefined ? undefined : fk;
+}
+
+function readUnique(
+  r: Reader,
+  node: Node,
+  what: string,
+  known: KnownColumnsCheck,
+): UniqueConstraint | undefined {
+  const m = r.map(node, "uniqueConstraint", what, ["columns"]);
+  if (m === undefined) return undefined;
+  const cols = r.locatedList(m.entries.get("columns"));
+  known(cols, "uniqueConstraint");
+  if (cols?.length === 0) r.problem(m.valueAt.columns, `${what} has no columns`);
+  const name = r.text(m.entries.get("name"));
+  return compact<UniqueConstraint>({ name, columns: values(cols), at: m.at, valueAt: m.valueAt });
+}
+
+function readCheck(r: Reader, node: Node, what: string): CheckConstraint | undefined {
+  const m = r.map(node, "checkConstraint", what, ["name", "expression"]);
+  const name = r.text(m?.entries.get("name"));
+  const expression = r.sql(m?.entries.get("expression"));
+  if (m === undefined || name === undefined || expression === undefined) return undefined;
+  return { name, expression, at: m.at, valueAt: m.valueAt };
 }

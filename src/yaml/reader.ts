@@ -62,9 +62,7 @@ export class Reader {
 
   /** Record a problem. */
   problem(at: SourceRef, message: string, hint?: string): void {
-    this.problems.push(
-      hint === undefined ? { at, message } : { at, message, hint },
-    );
+    this.problems.push(hint === undefined ? { at, message } : { at, message, hint });
   }
 
   /** Follow aliases (`*x`) to the node they name; null stays null. */
@@ -97,19 +95,12 @@ export class Reader {
       const keyAt = this.at(keyNode, at);
       const key = isScalar(keyNode) ? keyNode.value : undefined;
       if (typeof key !== "string") {
-        this.problem(
-          keyAt,
-          `${what} has a key that is not a name: ${describe(keyNode)}`,
-        );
+        this.problem(keyAt, `${what} has a key that is not a name: ${describe(keyNode)}`);
         continue;
       }
       if (!allowed.includes(key)) {
         const hint = `valid keys of ${what}: ${allowed.join(", ")}`;
-        this.problem(
-          keyAt,
-          `unknown key "${key}"${didYouMean(key, allowed)}`,
-          hint,
-        );
+        this.problem(keyAt, `unknown key "${key}"${didYouMean(key, allowed)}`, hint);
         continue;
       }
       const value = this.resolve(pair.value);
@@ -132,10 +123,7 @@ export class Reader {
   text(e: Entry | undefined): string | undefined {
     if (e === undefined) return undefined;
     if (!isScalar(e.node) || typeof e.node.value !== "string") {
-      this.problem(
-        e.at,
-        `"${e.key}" must be a string, got ${describe(e.node)}`,
-      );
+      this.problem(e.at, `"${e.key}" must be a string, got ${describe(e.node)}`);
       return undefined;
     }
     if (e.node.value.trim() === "") {
@@ -149,10 +137,7 @@ export class Reader {
   sql(e: Entry | undefined): string | undefined {
     if (e === undefined) return undefined;
     if (!isScalar(e.node)) {
-      this.problem(
-        e.at,
-        `"${e.key}" must be a string, got ${describe(e.node)}`,
-      );
+      this.problem(e.at, `"${e.key}" must be a string, got ${describe(e.node)}`);
       return undefined;
     }
     const v = e.node.value;
@@ -168,10 +153,7 @@ export class Reader {
   bool(e: Entry | undefined): boolean | undefined {
     if (e === undefined) return undefined;
     if (!isScalar(e.node) || typeof e.node.value !== "boolean") {
-      this.problem(
-        e.at,
-        `"${e.key}" must be true or false, got ${describe(e.node)}`,
-      );
+      this.problem(e.at, `"${e.key}" must be true or false, got ${describe(e.node)}`);
       return undefined;
     }
     return e.node.value;
@@ -188,10 +170,7 @@ export class Reader {
   }
 
   /** A list of non-empty strings (column names, role names); bad items are problems. */
-  textList(
-    e: Entry | undefined,
-    read: "text" | "sql" = "text",
-  ): string[] | undefined {
+  textList(e: Entry | undefined, read: "text" | "sql" = "text"): string[] | undefined {
     return this.locatedList(e, read)?.map((item) => item.value);
   }
 
@@ -204,12 +183,7 @@ export class Reader {
     if (e === undefined || items === undefined) return undefined;
     const out: Array<{ value: string; at: SourceRef }> = [];
     items.forEach((node, i) => {
-      const item = {
-        key: `${e.key}[${i}]`,
-        keyAt: e.keyAt,
-        at: this.at(node, e.at),
-        node,
-      };
+      const item = { key: `${e.key}[${i}]`, keyAt: e.keyAt, at: this.at(node, e.at), node };
       const value = read === "text" ? this.text(item) : this.sql(item);
       if (value !== undefined) out.push({ value, at: item.at });
     });
@@ -217,17 +191,11 @@ export class Reader {
   }
 
   /** A case-insensitive enum-like value, mapped through `values` (spelled as documented). */
-  oneOf<T>(
-    e: Entry | undefined,
-    values: Readonly<Record<string, T>>,
-  ): T | undefined {
+  oneOf<T>(e: Entry | undefined, values: Readonly<Record<string, T>>): T | undefined {
     if (e === undefined) return undefined;
     const written = isScalar(e.node) ? e.node.value : undefined;
     if (typeof written !== "string") {
-      this.problem(
-        e.at,
-        `"${e.key}" must be a string, got ${describe(e.node)}`,
-      );
+      this.problem(e.at, `"${e.key}" must be a string, got ${describe(e.node)}`);
       return undefined;
     }
     const names = Object.keys(values);
@@ -262,7 +230,5 @@ export function describe(node: unknown): string {
 
 /** A copy of `o` without undefined properties, so nodes compare and print cleanly. */
 export function compact<T extends object>(o: T): T {
-  return Object.fromEntries(
-    Object.entries(o).filter(([, v]) => v !== undefined),
-  ) as T;
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }

@@ -13,21 +13,9 @@ export function checkNames(r: Reader, schema: Schema): void {
   const tables = new Map<string, SourceRef>();
   const indexes = new Map<string, SourceRef>();
   for (const t of schema.tables) {
-    firstOnly(
-      r,
-      tables,
-      `${t.schema}.${t.name}`,
-      t.valueAt.name ?? t.at,
-      "table",
-    );
+    firstOnly(r, tables, `${t.schema}.${t.name}`, t.valueAt.name ?? t.at, "table");
     for (const ix of t.indexes) {
-      firstOnly(
-        r,
-        indexes,
-        `${t.schema}.${ix.name}`,
-        ix.valueAt.name ?? ix.at,
-        "index",
-      );
+      firstOnly(r, indexes, `${t.schema}.${ix.name}`, ix.valueAt.name ?? ix.at, "index");
     }
   }
   const declared = new Map<string, EnumType>();
