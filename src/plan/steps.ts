@@ -79,7 +79,10 @@ export function stepsFor(ch: Change): Step[] {
         ),
         was: columnDefinition(ch.from),
         destructive: true,
-        hazards: [{ kind: "data_loss", message: `drops column ${quoteIdent(ch.from.name)} and its values` }],
+        hazards: [{
+          kind: "data_loss",
+          message: `drops column ${qualify(ch.from.schema, ch.from.table)}.${quoteIdent(ch.from.name)} and its values`,
+        }],
       }];
     case "alter_column":
       return alterColumn(ch.from, ch.to);
@@ -260,15 +263,10 @@ function alterColumn(from: ColumnObject, to: ColumnObject): Step[] {
     unsupported(`Column ${to.id.slice(7)} changes its generation expression; PostgreSQL 15 cannot alter it in place.`);
   }
   const typeChanges = fromBase !== toBase || from.collation !== to.collation;
-  if (from.default !== undefined && (from.default !== to.default || typeChanges)) {
-    out.push(
-      mk(
-        "pre",
-        140,
-        `${at} DROP DEFAULT;`,
-        typeChanges && from.default === to.default ? "default dropped around the type change" : "default changed",
-      ),
-    );
+  // A default is dropped when it goes away, or around a type change (the old one may not cast).
+  if (from.default !== undefined && (to.default === undefined || typeChanges)) {
+    const why = to.default === undefined ? "default removed" : "default dropped around the type change";
+    out.push(mk("pre", 140, `${at} DROP DEFAULT;`, why));
   }
   if (from.identity && from.identity !== to.identity && !to.identity) {
     out.push(mk("pre", 141, `${at} DROP IDENTITY;`, "identity removed"));

@@ -36,7 +36,8 @@ export function classifyTypeChange(from: string, to: string): TypeChangeKind {
   const nTo = parseParams(to, "numeric");
   if (nFrom && nTo) {
     const widens = nTo[1] >= nFrom[1] && nTo[0] - nTo[1] >= nFrom[0] - nFrom[1];
-    return { narrowing: !widens, rewrite: !(to === "numeric") };
+    // Raising the precision at the same scale (or dropping the limit) is a catalog-only change.
+    return { narrowing: !widens, rewrite: !(to === "numeric" || (nTo[1] === nFrom[1] && nTo[0] >= nFrom[0])) };
   }
   if (from in INT_RANK && nTo) return { narrowing: nTo[0] - nTo[1] < INT_DIGITS[from], rewrite: true };
   if (from === "real" && to === "double precision") return { narrowing: false, rewrite: true };

@@ -1,0 +1,44 @@
+-- pgconverge migration
+-- Review this file. Write data fixes under the [data] line; edit nothing else.
+-- Apply it with: pgconverge apply <this file> --db URL
+--
+-- format: pgconverge/1
+-- from: sha256:9e037aec3599d2856d8ac4d97af8645b2a2857b5134b373bd76e9b8c5b7ce0e0
+-- to: sha256:bf48156a8e9201820419557cd62fef2e88d2e275008831de1285d7809346c411
+-- schemas: public
+-- allow-destructive: yes
+-- statements: 3
+--
+-- Summary
+--   hazard: [data_loss] drops column public.keep.legacy and its values
+--   hazard: [data_loss] drops table public.old_stuff and all its rows
+--   hazard: [data_loss] values may not fit character varying(10): the change can fail or lose precision
+
+-- [1/3] drop: drop_column column:public.keep.legacy (destructive)
+-- reason: column is not in the desired schema
+-- was: text
+-- hazard [data_loss]: drops column public.keep.legacy and its values
+ALTER TABLE public.keep DROP COLUMN legacy;
+
+-- [2/3] drop: drop_table table:public.old_stuff (destructive)
+-- reason: table is not in the desired schema
+-- hazard [data_loss]: drops table public.old_stuff and all its rows
+DROP TABLE public.old_stuff;
+
+-- [3/3] pre: alter_column column:public.keep.code (destructive)
+-- reason: type changed
+-- was: character varying(50)
+-- now: character varying(10)
+-- hazard [data_loss]: values may not fit character varying(10): the change can fail or lose precision
+ALTER TABLE public.keep ALTER COLUMN code TYPE character varying(10) USING code::character varying(10);
+
+-- [data] Data migration: statements written between this line and -- [/data] run after the
+-- old constraints are dropped and before the new ones are added, in the same transaction.
+
+-- [/data]
+
+-- expect: column:public.keep.code 05dca957dd84d542
+-- expect: column:public.keep.legacy absent
+-- expect: table:public.old_stuff absent
+-- checksum: sha256:ba5506a4762b173eb357f2f3257a4a044f59ce6b1833ddf4d0b049da37e837aa
+-- end of migration

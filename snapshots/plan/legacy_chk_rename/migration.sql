@@ -1,0 +1,24 @@
+-- pgconverge migration
+-- Review this file. Write data fixes under the [data] line; edit nothing else.
+-- Apply it with: pgconverge apply <this file> --db URL
+--
+-- format: pgconverge/1
+-- from: sha256:5b7e7760533ecc4654e66b74dd27fe44d362fd0c154f94d8014cced6ec1ca280
+-- to: sha256:65ccd7b6e30dbbf0274c4b4b522e5234eae3d3f740b7fbfa7fdadeee9b06fa9b
+-- schemas: public
+-- allow-destructive: no
+-- statements: 1
+
+-- [1/1] pre: rename_constraint constraint:public.jobs.jobs_state_check
+-- reason: same CHECK under another name (was jobs_state_chk)
+-- now: CHECK ((state = ANY (ARRAY['queued'::text, 'running'::text, 'done'::text])))
+ALTER TABLE public.jobs RENAME CONSTRAINT jobs_state_chk TO jobs_state_check;
+
+-- [data] Data migration: statements written between this line and -- [/data] run after the
+-- old constraints are dropped and before the new ones are added, in the same transaction.
+
+-- [/data]
+
+-- expect: constraint:public.jobs.jobs_state_check 799cb5b38f46c671
+-- checksum: sha256:98a5d73df2d1e44e9b98ef40ea2318bdaef75ed1215868e44e793606e10be273
+-- end of migration

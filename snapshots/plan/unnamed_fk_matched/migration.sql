@@ -1,0 +1,13 @@
+-- pgconverge migration
+-- Review this file. Write data fixes under the [data] line; edit nothing else.
+-- Apply it with: pgconverge apply <this file> --db URL
+--
+-- format: pgconverge/1
+-- from: sha256:b362d8a5d4febb963d854d14d62aa7e63373e1bab87ccd7777eb43e3ca602572
+-- to: sha256:b362d8a5d4febb963d854d14d62aa7e63373e1bab87ccd7777eb43e3ca602572
+-- schemas: public
+-- allow-destructive: no
+-- statements: 0
+
+-- checksum: sha256:c8fea3addfe49a6d3202d95ccc61c28697a4efd5c7897f6e5b0a25c3e7bad563
+-- end of migration
