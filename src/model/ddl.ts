@@ -11,6 +11,8 @@ export interface DdlStatement {
   sql: string;
   /** The YAML (or SQL) location this statement came from. */
   source?: SourceRef;
+  /** Per line of `sql`, a more precise location (a CREATE TABLE's column lines). */
+  lineSources?: (SourceRef | undefined)[];
 }
 
 /** DDL for a whole desired schema, ready to load into a shadow database. */

@@ -60,7 +60,7 @@ export function renderSchemaDdl(schema: Schema): DesiredDdl {
     enums.flatMap((en) => [en.name, `${en.schema}.${en.name}`, qualify(en.schema, en.name)])
       .map((n) => n.toLowerCase()),
   );
-  for (const t of schema.tables) add(createTable(t), likelyFailure(t, known));
+  for (const t of schema.tables) statements.push({ ...createTable(t), source: likelyFailure(t, known) });
   for (const t of schema.tables) statements.push(...tableConstraints(t));
   for (const t of schema.tables) statements.push(...indexes(t));
   const autoNamed: string[] = [];
@@ -103,11 +103,14 @@ function idents(names: readonly string[]): string {
   return names.map(quoteIdent).join(", ");
 }
 
-function createTable(t: Table): string {
+/** CREATE TABLE, one column per line, each line remembering its column's YAML location. */
+function createTable(t: Table): { sql: string; lineSources: (SourceRef | undefined)[] } {
   const pk = new Set(t.primaryKey?.columns ?? []);
   const lines = t.columns.map((c) => "  " + columnDefinition(c, pk.has(c.name)));
   const body = lines.length === 0 ? "()" : `(\n${lines.join(",\n")}\n)`;
-  return `CREATE TABLE ${qualify(t.schema, t.name)} ${body}`;
+  const lineSources: (SourceRef | undefined)[] = [t.at];
+  t.columns.forEach((c, i) => lines[i].split("\n").forEach(() => lineSources.push(c.at)));
+  return { sql: `CREATE TABLE ${qualify(t.schema, t.name)} ${body}`, lineSources };
 }
 
 function columnDefinition(c: Column, inPrimaryKey: boolean): string {

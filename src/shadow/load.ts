@@ -11,42 +11,58 @@ import { formatRef, PgcError, type Problem, type SourceRef } from "../model/erro
 
 const BATCH = 250;
 
-/** Turn a shadow error into a `sql_invalid` problem that points at the input line. */
-function located(e: SqlError, st: DdlStatement): PgcError {
-  const at: SourceRef | undefined = st.source;
-  const where = at ? `${formatRef(at)}: ` : "";
-  const problem: Problem = {
+/** A shadow error as a problem that points at the input line. */
+function problemOf(e: SqlError, st: DdlStatement): Problem {
+  // PostgreSQL's error position, when it gives one, narrows the location to a line of the statement.
+  const line = e.server.position ? st.sql.slice(0, e.server.position - 1).split("\n").length - 1 : undefined;
+  const at = (line !== undefined ? st.lineSources?.[line] : undefined) ?? st.source;
+  return {
     at,
-    message: `PostgreSQL rejected this: ${e.message}`,
-    hint: e.server.hint ?? "Fix the SQL at this line; the statement was:\n  " + st.sql,
+    message: `PostgreSQL rejected this: ${e.message}` + (e.server.detail ? ` (${e.server.detail})` : ""),
+    hint: e.server.hint ?? `The statement was: ${st.sql}`,
   };
-  return new PgcError("sql_invalid", `${where}PostgreSQL rejected the schema: ${e.message}`, {
-    hint: problem.hint,
-    problems: [problem],
-    details: [`statement: ${st.sql}`, ...(e.server.detail ? [`detail: ${e.server.detail}`] : [])],
+}
+
+/** One error for every rejected statement, so a user fixes them all in one round. */
+function rejected(problems: Problem[]): PgcError {
+  const first = problems[0];
+  const where = first.at ? `${formatRef(first.at)}: ` : "";
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : "";
+  return new PgcError("sql_invalid", `${where}${first.message}${more}`, {
+    hint: "Fix the SQL at the lines named; PostgreSQL validated it in the shadow database.",
+    problems,
   });
 }
 
-/** Load statements in order; a PostgreSQL error becomes a located `sql_invalid` PgcError. */
+/**
+ * Load statements in order; PostgreSQL errors become one located `sql_invalid` PgcError listing
+ * every rejected statement. After a failure the rest still load one by one, skipping statements
+ * that only fail because a table they need was itself rejected.
+ */
 export async function loadStatements(db: Queryable, statements: DdlStatement[]): Promise<void> {
+  const problems: Problem[] = [];
   for (let i = 0; i < statements.length; i += BATCH) {
     const batch = statements.slice(i, i + BATCH);
-    try {
-      await db.exec(batch.map((s) => s.sql + ";").join("\n"));
-    } catch (e) {
-      if (!(e instanceof SqlError)) throw e;
-      // The batch ran as one implicit transaction and was rolled back: replay it singly.
-      for (const st of batch) {
-        try {
-          await db.exec(st.sql + ";");
-        } catch (e2) {
-          if (e2 instanceof SqlError) throw located(e2, st);
-          throw e2;
-        }
+    if (problems.length === 0) {
+      try {
+        await db.exec(batch.map((s) => s.sql + ";").join("\n"));
+        continue;
+      } catch (e) {
+        if (!(e instanceof SqlError)) throw e;
+        // The batch ran as one implicit transaction and was rolled back: replay it singly.
       }
-      throw e;
+    }
+    for (const st of batch) {
+      try {
+        await db.exec(st.sql + ";");
+      } catch (e) {
+        if (!(e instanceof SqlError)) throw e;
+        const cascade = problems.length > 0 && (e.server.sqlstate === "42P01" || e.server.sqlstate === "42703");
+        if (!cascade) problems.push(problemOf(e, st));
+      }
     }
   }
+  if (problems.length > 0) throw rejected(problems);
 }
 
 /** 1-based line and column of a 1-based character position in a text. */
