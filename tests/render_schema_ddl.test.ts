@@ -32,6 +32,12 @@ Deno.test("renderSchemaDdl() renders the outage example exactly", () => {
         "  kind text NOT NULL\n" +
         ")",
       source: { file: "schema.yaml", line: 2, column: 11 },
+      // Line 0 is the table (its mapping starts at `name:`), then one line per column item.
+      lineSources: [
+        { file: "schema.yaml", line: 2, column: 5 },
+        { file: "schema.yaml", line: 4, column: 9 },
+        { file: "schema.yaml", line: 5, column: 9 },
+      ],
     },
     {
       sql: 'ALTER TABLE public.usage_events ADD CONSTRAINT "PK_usage_events" PRIMARY KEY (id)',
