@@ -60,7 +60,7 @@ Deno.test("[pglite] golden: plan from → to gives the reviewed migration", asyn
         const dir = `${ROOT}plan/${name}`;
         const from = exists(`${dir}/from.sql`) ? `${dir}/from.sql` : `${dir}/from.yaml`;
         const pair = await resolvePair(parseSource(from), parseSource(`${dir}/to.yaml`), shadow);
-        const plan = await buildPlan(pair.from, pair.to);
+        const plan = await buildPlan(pair.from, pair.to, pair.renames);
         const text = await writeMigration(plan, { allowDestructive: plan.steps.some((s) => s.destructive) });
         await compare(`${dir}/migration.sql`, text);
       });

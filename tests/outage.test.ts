@@ -82,7 +82,10 @@ for (const [engine, make] of ENGINES) {
       const dataOpen = onlyLine(lines, /^-- \[data\]/);
       const dataClose = onlyLine(lines, /^-- \[\/data\]$/);
       const add = onlyLine(lines, /^ALTER TABLE \S*usage_events ADD CONSTRAINT usage_events_kind_check CHECK /);
-      assert(drop < dataOpen && dataOpen < dataClose && dataClose < add, `drop, [data], [/data], add in order:\n${text}`);
+      assert(
+        drop < dataOpen && dataOpen < dataClose && dataClose < add,
+        `drop, [data], [/data], add in order:\n${text}`,
+      );
       assert(lines[add].includes(NEW_CHECK), lines[add]);
       assert(!lines.some((l) => /CASCADE/i.test(l) && !l.startsWith("--")), "the drop does not cascade");
 

@@ -25,19 +25,13 @@ const OUTAGE = `tables:
 
 Deno.test("renderSchemaDdl() renders the outage example exactly", () => {
   const ddl = render(OUTAGE);
-  assert.deepEqual(ddl.statements, [
+  assert.deepEqual(ddl.statements.map(({ sql, source }) => ({ sql, source })), [
     {
       sql: "CREATE TABLE public.usage_events (\n" +
         "  id uuid DEFAULT gen_random_uuid() NOT NULL,\n" +
         "  kind text NOT NULL\n" +
         ")",
       source: { file: "schema.yaml", line: 2, column: 11 },
-      // Line 0 is the table (its mapping starts at `name:`), then one line per column item.
-      lineSources: [
-        { file: "schema.yaml", line: 2, column: 5 },
-        { file: "schema.yaml", line: 4, column: 9 },
-        { file: "schema.yaml", line: 5, column: 9 },
-      ],
     },
     {
       sql: 'ALTER TABLE public.usage_events ADD CONSTRAINT "PK_usage_events" PRIMARY KEY (id)',
@@ -51,6 +45,21 @@ Deno.test("renderSchemaDdl() renders the outage example exactly", () => {
   ]);
   assert.deepEqual(ddl.schemas, ["public"]);
   assert.deepEqual(ddl.autoNamedForeignKeys, []);
+});
+
+Deno.test("renderSchemaDdl() locates each CREATE TABLE clause at the YAML value it came from", () => {
+  const [create] = render(OUTAGE).statements;
+  const at = (needle: string) => {
+    const offset = create.sql.indexOf(needle);
+    const span = create.spans!.findLast((s) => s.start <= offset)!;
+    return `${span.source.line}:${span.source.column}`;
+  };
+  assert.equal(at("uuid"), "4:27"); // type: Uuid
+  assert.equal(at("DEFAULT gen_random_uuid()"), "4:74"); // defaultLqlExpression: gen_uuid()
+  assert.equal(at("NOT NULL,"), "4:45"); // isNullable: false
+  assert.equal(at("kind"), "5:9"); // the column item
+  assert.equal(at("text"), "6:15"); // type: Text
+  assert.equal(at("NOT NULL\n)"), "7:21"); // isNullable: false
 });
 
 Deno.test("renderSchemaDdl() maps portable types and orders column clauses", () => {

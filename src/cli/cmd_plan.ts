@@ -45,7 +45,7 @@ async function makePlan(ctx: Context, from: SourceSpec, to: SourceSpec): Promise
   try {
     const pair = await resolvePair(from, to, shadow, schemasOption(ctx));
     for (const w of pair.warnings) ctx.io.err(`warning: ${w}`);
-    const plan = await buildPlan(pair.from, pair.to);
+    const plan = await buildPlan(pair.from, pair.to, pair.renames);
     if (pair.fromDb) await runPreflight(pair.fromDb, plan.steps);
     return { plan, pair, shadow, label: `${describe(from)} to ${describe(to)}` };
   } catch (e) {

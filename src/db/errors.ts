@@ -53,25 +53,30 @@ export function serverFields(e: unknown): ServerErrorFields | undefined {
   };
 }
 
+/** End a driver message with a full stop, as our own messages do. */
+function sentence(message: string): string {
+  return /[.!?]$/.test(message) ? message : message + ".";
+}
+
 /** Map a driver error to a PgcError; anything unrecognised is rethrown unchanged (a bug). */
 export function mapDriverError(e: unknown, label: string): never {
   if (e instanceof PgcError) throw e;
   const fields = serverFields(e);
   const message = e instanceof Error ? e.message : String(e);
   if (fields?.sqlstate === "28P01" || fields?.sqlstate === "28000") {
-    throw new PgcError("db_auth", `Cannot log in to ${label}: ${message}`, {
+    throw new PgcError("db_auth", `Cannot log in to ${label}: ${sentence(message)}`, {
       hint: "Check the user name and password in the connection URL (or PGPASSWORD).",
       cause: e,
     });
   }
   if (fields?.sqlstate === "3D000") {
-    throw new PgcError("db_unreachable", `Cannot open ${label}: ${message}`, {
+    throw new PgcError("db_unreachable", `Cannot open ${label}: ${sentence(message)}`, {
       hint: "Create the database first, or fix the database name in the URL.",
       cause: e,
     });
   }
   if (fields?.sqlstate === "55P03") {
-    throw new PgcError("lock_timeout", `Gave up waiting for a lock on ${label}: ${message}`, {
+    throw new PgcError("lock_timeout", `Gave up waiting for a lock on ${label}: ${sentence(message)}`, {
       hint: "Another session holds a conflicting lock; retry when it is done, or raise --lock-timeout.",
       cause: e,
     });

@@ -3,6 +3,7 @@
  * exhaustive switch, so adding a kind here fails to compile until it is handled there.
  * @module
  */
+import type { Rename } from "../model/ddl.ts";
 import type {
   ColumnObject,
   CommentObject,
@@ -14,6 +15,7 @@ import type {
 
 /** One difference between the live (from) and desired (to) snapshots. */
 export type Change =
+  | { op: "rename"; rename: Rename }
   | { op: "create_schema"; to: SchemaObject }
   | { op: "drop_schema"; from: SchemaObject }
   | { op: "create_table"; to: TableObject; columns: ColumnObject[] }

@@ -11,8 +11,30 @@ export interface DdlStatement {
   sql: string;
   /** The YAML (or SQL) location this statement came from. */
   source?: SourceRef;
-  /** Per line of `sql`, a more precise location (a CREATE TABLE's column lines). */
-  lineSources?: (SourceRef | undefined)[];
+  /** Finer locations by character offset (a CREATE TABLE's column clauses), sorted by `start`. */
+  spans?: SourceSpan[];
+}
+
+/** From character offset `start` of a statement on, the text came from `source`. */
+export interface SourceSpan {
+  /** 0-based character offset in the statement. */
+  start: number;
+  /** Where that part of the statement came from. */
+  source: SourceRef;
+}
+
+/** A rename the input asks for (`renamedFrom`): planned instead of drop + create. */
+export interface Rename {
+  /** What is renamed. */
+  kind: "table" | "column";
+  /** Schema of the table. */
+  schema: string;
+  /** For a column: its table's (new) name. */
+  table?: string;
+  /** Old name. */
+  from: string;
+  /** New name. */
+  to: string;
 }
 
 /** DDL for a whole desired schema, ready to load into a shadow database. */
@@ -26,4 +48,6 @@ export interface DesiredDdl {
    * but derived by default: they are matched to live FKs by relationship, not by name.
    */
   autoNamedForeignKeys: string[];
+  /** Renames declared with `renamedFrom`, tables first. */
+  renames: Rename[];
 }

@@ -3,7 +3,9 @@
  * the fingerprints the database must have before (`from`) and after (`to`).
  * @module
  */
+import type { Change } from "../diff/change.ts";
 import { diff } from "../diff/diff.ts";
+import type { Rename } from "../model/ddl.ts";
 import { fingerprint, objectHash } from "../model/fingerprint.ts";
 import { compareIds, type Snapshot } from "../model/snapshot.ts";
 import type { Phase, Step } from "./step.ts";
@@ -42,10 +44,22 @@ export function orderSteps(steps: Step[]): Step[] {
   ).map((x) => x.s);
 }
 
-/** Plan the migration from a live snapshot to a desired one (both canonical, same schemas). */
-export async function buildPlan(from: Snapshot, to: Snapshot): Promise<Plan> {
-  const { changes, target } = diff(from, to);
-  const steps = orderSteps(changes.flatMap(stepsFor));
+/** Renames to run first, and the live schema as it looks after them. */
+export interface RenameInput {
+  /** Applicable renames, in order. */
+  renames: Rename[];
+  /** The live snapshot after the renames (canonicalised in the shadow). */
+  renamed: Snapshot;
+}
+
+/**
+ * Plan the migration from a live snapshot to a desired one (both canonical, same schemas).
+ * With renames, they run first and the rest is diffed against the renamed live schema.
+ */
+export async function buildPlan(from: Snapshot, to: Snapshot, renames?: RenameInput): Promise<Plan> {
+  const { changes, target } = diff(renames?.renamed ?? from, to);
+  const renameChanges: Change[] = (renames?.renames ?? []).map((rename) => ({ op: "rename", rename }));
+  const steps = orderSteps([...renameChanges, ...changes].flatMap(stepsFor));
   const ids = [...new Set(steps.map((s) => s.id))].sort(compareIds);
   const expects: Expectation[] = [];
   for (const id of ids) {

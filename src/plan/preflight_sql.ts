@@ -60,3 +60,13 @@ export function rowCountPreflight(c: ColumnObject): Preflight {
     table,
   };
 }
+
+/** Rows whose value is longer than a narrowed character type allows (the change would fail). */
+export function tooLongPreflight(c: ColumnObject, limit: number): Preflight {
+  const table = qualify(c.schema, c.table);
+  return {
+    what: `rows of ${table} have a ${quoteIdent(c.name)} longer than ${limit} characters`,
+    sql: `SELECT count(*)::bigint AS n FROM ${table} WHERE length(${quoteIdent(c.name)}) > ${limit}`,
+    table,
+  };
+}

@@ -10,9 +10,16 @@ import { PgcError } from "../model/errors.ts";
 import { qualify, quoteIdent, quoteLiteral } from "../model/quote.ts";
 import type { ColumnObject, ConstraintObject } from "../model/snapshot.ts";
 import { addConstraintSql, createTableSql } from "../render/snapshot_sql.ts";
-import { checkPreflight, notNullPreflight, rowCountPreflight, uniquePreflight } from "./preflight_sql.ts";
+import {
+  checkPreflight,
+  notNullPreflight,
+  rowCountPreflight,
+  tooLongPreflight,
+  uniquePreflight,
+} from "./preflight_sql.ts";
 import type { Hazard, Step } from "./step.ts";
-import { classifyTypeChange } from "./type_change.ts";
+import { classifyTypeChange, lengthLimit, needsUsing } from "./type_change.ts";
+import { renameId, renameSql } from "../diff/renames.ts";
 
 const CONSTRAINT_RANK: Record<ConstraintObject["type"], number> = { p: 210, u: 220, x: 230, c: 240, f: 260 };
 const DROP_CONSTRAINT_RANK: Record<ConstraintObject["type"], number> = { f: 10, c: 30, x: 30, u: 31, p: 32 };
@@ -32,6 +39,14 @@ function unsupported(message: string): never {
 /** The statements that carry out one change. */
 export function stepsFor(ch: Change): Step[] {
   switch (ch.op) {
+    case "rename": {
+      const r = ch.rename;
+      // Renames run before everything: tables first, since a column rename names the new table.
+      const rank = r.kind === "table" ? 1 : 2;
+      return [
+        step(renameId(r), ch.op, "drop", rank, renameSql(r), `renamed from ${r.from} (renamedFrom in the schema)`),
+      ];
+    }
     case "create_schema":
       return [step(ch.to.id, ch.op, "pre", 100, `CREATE SCHEMA ${quoteIdent(ch.to.name)};`, "schema is new")];
     case "drop_schema":
@@ -274,7 +289,10 @@ function alterColumn(from: ColumnObject, to: ColumnObject): Step[] {
   if (typeChanges) {
     const kind = classifyTypeChange(fromBase, toBase);
     const collate = to.collation ? ` COLLATE ${to.collation}` : "";
-    const s = mk("pre", 142, `${at} TYPE ${toBase}${collate} USING ${quoteIdent(to.name)}::${toBase};`, "type changed");
+    const using = needsUsing(fromBase, toBase) ? ` USING ${quoteIdent(to.name)}::${toBase}` : "";
+    const s = mk("pre", 142, `${at} TYPE ${toBase}${collate}${using};`, "type changed");
+    const limit = lengthLimit(toBase);
+    if (kind.narrowing && limit !== undefined) s.preflight = tooLongPreflight(to, limit);
     if (kind.rewrite) {
       s.hazards.push({
         kind: "table_rewrite",

@@ -46,3 +46,24 @@ export function classifyTypeChange(from: string, to: string): TypeChangeKind {
   }
   return { narrowing: true, rewrite: true };
 }
+
+const FAMILIES: RegExp[] = [
+  /^(text|character varying(\(\d+\))?|character(\(\d+\))?|bit( varying)?(\(\d+\))?)$/,
+  /^(smallint|integer|bigint|real|double precision|numeric(\(\d+(,\d+)?\))?)$/,
+  /^(date|timestamp(\(\d\))? with(out)? time zone)$/,
+];
+
+/**
+ * Does `ALTER COLUMN … TYPE` need a `USING col::type` clause? Not within a family that has
+ * assignment casts — and it must not get one there: an explicit cast to `varchar(n)` silently
+ * truncates, while the assignment cast fails on a value that does not fit.
+ */
+export function needsUsing(from: string, to: string): boolean {
+  return !FAMILIES.some((f) => f.test(from) && f.test(to));
+}
+
+/** The length limit of a `character varying(n)` / `character(n)` type, if any. */
+export function lengthLimit(type: string): number | undefined {
+  const m = type.match(/^character(?: varying)?\((\d+)\)$/);
+  return m ? Number(m[1]) : undefined;
+}

@@ -4,7 +4,7 @@
  * @module
  */
 import type { SourceRef } from "../model/errors.ts";
-import type { DdlStatement, DesiredDdl } from "../model/ddl.ts";
+import type { DdlStatement, DesiredDdl, Rename, SourceSpan } from "../model/ddl.ts";
 import { qualify, quoteIdent, quoteLiteral } from "../model/quote.ts";
 import { quoteColumnWords, wordsToQuote } from "../yaml/check_words.ts";
 import {
@@ -66,7 +66,18 @@ export function renderSchemaDdl(schema: Schema): DesiredDdl {
   const autoNamed: string[] = [];
   for (const t of schema.tables) statements.push(...foreignKeys(t, autoNamed));
   for (const t of schema.tables) statements.push(...comments(t));
-  return { statements, schemas: [...managed.keys()], autoNamedForeignKeys: autoNamed.sort() };
+  const renames: Rename[] = [];
+  for (const t of schema.tables) {
+    if (t.renamedFrom) renames.push({ kind: "table", schema: t.schema, from: t.renamedFrom, to: t.name });
+  }
+  for (const t of schema.tables) {
+    for (const c of t.columns) {
+      if (c.renamedFrom) {
+        renames.push({ kind: "column", schema: t.schema, table: t.name, from: c.renamedFrom, to: c.name });
+      }
+    }
+  }
+  return { statements, schemas: [...managed.keys()], autoNamedForeignKeys: autoNamed.sort(), renames };
 }
 
 /** Declared enums, then those only implied by `Enum(name:a|b)` column types, first use first. */
@@ -103,28 +114,42 @@ function idents(names: readonly string[]): string {
   return names.map(quoteIdent).join(", ");
 }
 
-/** CREATE TABLE, one column per line, each line remembering its column's YAML location. */
-function createTable(t: Table): { sql: string; lineSources: (SourceRef | undefined)[] } {
+/** CREATE TABLE, one column per line; each clause remembers the YAML value it came from. */
+function createTable(t: Table): { sql: string; spans: SourceSpan[] } {
   const pk = new Set(t.primaryKey?.columns ?? []);
-  const lines = t.columns.map((c) => "  " + columnDefinition(c, pk.has(c.name)));
-  const body = lines.length === 0 ? "()" : `(\n${lines.join(",\n")}\n)`;
-  const lineSources: (SourceRef | undefined)[] = [t.at];
-  t.columns.forEach((c, i) => lines[i].split("\n").forEach(() => lineSources.push(c.at)));
-  return { sql: `CREATE TABLE ${qualify(t.schema, t.name)} ${body}`, lineSources };
+  let sql = `CREATE TABLE ${qualify(t.schema, t.name)} `;
+  const spans: SourceSpan[] = [{ start: 0, source: t.at }];
+  if (t.columns.length === 0) return { sql: sql + "()", spans };
+  sql += "(\n";
+  t.columns.forEach((c, i) => {
+    sql += "  ";
+    for (const [text, at] of columnClauses(c, pk.has(c.name))) {
+      spans.push({ start: sql.length, source: at ?? c.at });
+      sql += text + " ";
+    }
+    sql = sql.slice(0, -1) + (i < t.columns.length - 1 ? ",\n" : "\n");
+  });
+  return { sql: sql + ")", spans };
 }
 
-function columnDefinition(c: Column, inPrimaryKey: boolean): string {
+/** The clauses of a column definition, each with the location of the YAML value behind it. */
+function columnClauses(c: Column, inPrimaryKey: boolean): Array<[string, SourceRef | undefined]> {
   const serial = c.identity === undefined && c.isIdentity ? serialTypeFor(c.pgType) : undefined;
-  const parts = [quoteIdent(c.name), serial ?? c.pgType];
-  if (c.collation !== undefined) parts.push(`COLLATE ${collationName(c.collation)}`);
-  if (c.defaultSql !== undefined) parts.push(`DEFAULT ${c.defaultSql}`);
-  if (!c.isNullable || inPrimaryKey) parts.push("NOT NULL");
-  if (c.computedExpression !== undefined) {
-    parts.push(`GENERATED ALWAYS AS (${c.computedExpression}) STORED`);
-  } else if (c.identity !== undefined) {
-    parts.push(`GENERATED ${c.identity === "always" ? "ALWAYS" : "BY DEFAULT"} AS IDENTITY`);
+  const out: Array<[string, SourceRef | undefined]> = [[quoteIdent(c.name), c.at], [
+    serial ?? c.pgType,
+    c.valueAt.type,
+  ]];
+  if (c.collation !== undefined) out.push([`COLLATE ${collationName(c.collation)}`, c.valueAt.collation]);
+  if (c.defaultSql !== undefined) {
+    out.push([`DEFAULT ${c.defaultSql}`, c.valueAt.defaultLqlExpression ?? c.valueAt.defaultValue]);
   }
-  return parts.join(" ");
+  if (!c.isNullable || inPrimaryKey) out.push(["NOT NULL", c.valueAt.isNullable]);
+  if (c.computedExpression !== undefined) {
+    out.push([`GENERATED ALWAYS AS (${c.computedExpression}) STORED`, c.valueAt.computedExpression]);
+  } else if (c.identity !== undefined) {
+    out.push([`GENERATED ${c.identity === "always" ? "ALWAYS" : "BY DEFAULT"} AS IDENTITY`, c.valueAt.identity]);
+  }
+  return out;
 }
 
 /** A collation name, quoted per part unless the YAML already quotes it. */

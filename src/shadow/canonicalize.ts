@@ -56,8 +56,10 @@ export async function canonicalizeScript(shadow: Shadow, text: string, file: str
 /**
  * Bring a live snapshot (printed once, by its own server) into canonical form: load its DDL into
  * the shadow and read it back. Done whatever the live version: even on the same version the
- * second printing can differ from the first.
+ * second printing can differ from the first. `after` statements (renames) run on top, so the
+ * result is the live schema as PostgreSQL would show it after them.
  */
-export function canonicalizeLive(shadow: Shadow, live: Snapshot): Promise<Snapshot> {
-  return printOnce(shadow, statementsOf(live), live.schemas);
+export function canonicalizeLive(shadow: Shadow, live: Snapshot, after: string[] = []): Promise<Snapshot> {
+  const extra = after.map((sql) => ({ sql: sql.replace(/;$/, "") }));
+  return printOnce(shadow, [...statementsOf(live), ...extra], live.schemas);
 }

@@ -13,9 +13,10 @@ const BATCH = 250;
 
 /** A shadow error as a problem that points at the input line. */
 function problemOf(e: SqlError, st: DdlStatement): Problem {
-  // PostgreSQL's error position, when it gives one, narrows the location to a line of the statement.
-  const line = e.server.position ? st.sql.slice(0, e.server.position - 1).split("\n").length - 1 : undefined;
-  const at = (line !== undefined ? st.lineSources?.[line] : undefined) ?? st.source;
+  // PostgreSQL's error position, when it gives one, narrows the location to a clause of the statement.
+  const pos = e.server.position;
+  const span = pos ? st.spans?.findLast((sp) => sp.start <= pos - 1) : undefined;
+  const at = span?.source ?? st.source;
   return {
     at,
     message: `PostgreSQL rejected this: ${e.message}` + (e.server.detail ? ` (${e.server.detail})` : ""),

@@ -11,6 +11,9 @@ import { restrictToSchemas, type Snapshot } from "../model/snapshot.ts";
 import { renderSchemaDdl } from "../render/schema_ddl.ts";
 import { canonicalizeLive, canonicalizeScript, canonicalizeStatements } from "../shadow/canonicalize.ts";
 import type { Shadow } from "../shadow/shadow.ts";
+import { applicableRenames, renameSql } from "../diff/renames.ts";
+import type { Rename } from "../model/ddl.ts";
+import type { RenameInput } from "../plan/plan.ts";
 import { loadSchemaYaml } from "../yaml/load.ts";
 import type { Schema } from "../yaml/types.ts";
 
@@ -53,6 +56,8 @@ export interface FileSchema {
   snapshot: Snapshot;
   /** Warnings for the user (lossy portable types, sections not yet managed). */
   warnings: string[];
+  /** Renames the file declares (`renamedFrom`). */
+  renames: Rename[];
 }
 
 /** Canonicalise a schema.yaml through the shadow. */
@@ -64,7 +69,7 @@ export async function loadYamlSource(path: string, shadow: Shadow): Promise<File
   for (const o of snap.objects.values()) {
     if (o.kind === "constraint" && auto.has(o.id)) snap.objects.set(o.id, { ...o, autoNamed: true });
   }
-  return { snapshot: snap, warnings: schemaWarnings(schema) };
+  return { snapshot: snap, warnings: schemaWarnings(schema), renames: ddl.renames };
 }
 
 /** Lossy portable types, and sections of the file that pgconverge reads but does not manage yet. */
@@ -82,7 +87,7 @@ function schemaWarnings(schema: Schema): string[] {
 
 /** Canonicalise a `.sql` file through the shadow. */
 export async function loadSqlSource(path: string, shadow: Shadow): Promise<FileSchema> {
-  return { snapshot: await canonicalizeScript(shadow, await readText(path), path), warnings: [] };
+  return { snapshot: await canonicalizeScript(shadow, await readText(path), path), warnings: [], renames: [] };
 }
 
 /** Load a file source (YAML or SQL). */
@@ -108,6 +113,8 @@ export interface ResolvedPair {
   opened: Queryable[];
   /** Warnings from loading the files. */
   warnings: string[];
+  /** Renames to plan first, with the live schema as it looks after them. */
+  renames?: RenameInput;
 }
 
 /**
@@ -124,11 +131,13 @@ export async function resolvePair(
   const warnings: string[] = [];
   try {
     const files = new Map<SourceSpec, Snapshot>();
+    let declaredRenames: Rename[] = [];
     for (const spec of [toSpec, fromSpec]) {
       if (spec.kind === "db") continue;
       const f = await loadFileSource(spec, shadow);
       warnings.push(...f.warnings);
       files.set(spec, f.snapshot);
+      if (spec === toSpec) declaredRenames = f.renames;
     }
     const scope = schemas ?? files.get(toSpec)?.schemas ?? files.get(fromSpec)?.schemas;
     const side = async (spec: SourceSpec): Promise<{ snap: Snapshot; db?: Queryable }> => {
@@ -140,9 +149,15 @@ export async function resolvePair(
     const from = await side(fromSpec);
     const to = await side(toSpec);
     const finalScope = scope ?? [...new Set([...from.snap.schemas, ...to.snap.schemas])].sort();
+    const fromSnap = restrictToSchemas(from.snap, finalScope);
+    const renames = applicableRenames(fromSnap, declaredRenames);
+    const renamed = renames.length === 0
+      ? undefined
+      : { renames, renamed: await canonicalizeLive(shadow, fromSnap, renames.map(renameSql)) };
     return {
-      from: restrictToSchemas(from.snap, finalScope),
+      from: fromSnap,
       to: restrictToSchemas(to.snap, finalScope),
+      ...(renamed ? { renames: renamed } : {}),
       ...(from.db ? { fromDb: from.db } : {}),
       opened,
       warnings,

@@ -30,7 +30,7 @@ DROP TABLE public.old_stuff;
 -- was: character varying(50)
 -- now: character varying(10)
 -- hazard [data_loss]: values may not fit character varying(10): the change can fail or lose precision
-ALTER TABLE public.keep ALTER COLUMN code TYPE character varying(10) USING code::character varying(10);
+ALTER TABLE public.keep ALTER COLUMN code TYPE character varying(10);
 
 -- [data] Data migration: statements written between this line and -- [/data] run after the
 -- old constraints are dropped and before the new ones are added, in the same transaction.
@@ -40,5 +40,5 @@ ALTER TABLE public.keep ALTER COLUMN code TYPE character varying(10) USING code:
 -- expect: column:public.keep.code 05dca957dd84d542
 -- expect: column:public.keep.legacy absent
 -- expect: table:public.old_stuff absent
--- checksum: sha256:ba5506a4762b173eb357f2f3257a4a044f59ce6b1833ddf4d0b049da37e837aa
+-- checksum: sha256:982c755cc3170c4a629b09d9d3d315fe48a5f7e80dd1af18b01def8476cfdbed
 -- end of migration

@@ -24,19 +24,19 @@ ALTER TABLE public.items ALTER COLUMN note DROP DEFAULT;
 -- was: integer NOT NULL
 -- now: bigint NOT NULL
 -- hazard [table_rewrite]: rewrites public.items under an ACCESS EXCLUSIVE lock
-ALTER TABLE public.items ALTER COLUMN id TYPE bigint USING id::bigint;
+ALTER TABLE public.items ALTER COLUMN id TYPE bigint;
 
 -- [3/7] pre: alter_column column:public.items.price
 -- reason: type changed
 -- was: numeric(8,2)
 -- now: numeric(12,2)
-ALTER TABLE public.items ALTER COLUMN price TYPE numeric(12,2) USING price::numeric(12,2);
+ALTER TABLE public.items ALTER COLUMN price TYPE numeric(12,2);
 
 -- [4/7] pre: alter_column column:public.items.sku
 -- reason: type changed
 -- was: character varying(20) NOT NULL
 -- now: character varying(64) NOT NULL
-ALTER TABLE public.items ALTER COLUMN sku TYPE character varying(64) USING sku::character varying(64);
+ALTER TABLE public.items ALTER COLUMN sku TYPE character varying(64);
 
 -- [5/7] pre: alter_column column:public.items.note
 -- reason: column became nullable
@@ -68,5 +68,5 @@ ALTER TABLE public.items ALTER COLUMN qty SET NOT NULL;
 -- expect: column:public.items.qty 89740e768299ec4e
 -- expect: column:public.items.sku f78c2cefa2b20a15
 -- expect: column:public.items.status ff1fca6c100cd0cc
--- checksum: sha256:56637d937ca56e264451b82079952d326e101b5c90996bb6d6018172d8339da2
+-- checksum: sha256:5ffded4ef91450be351e4f81b41e85d256d0dd58bdbdd1705639c97ba7a764bf
 -- end of migration

@@ -1,0 +1,108 @@
+/**
+ * `deno task conformance`: run the shared conformance cases against the real server and print
+ * pass rates per source and a failure histogram.
+ *
+ *   --filter SUBSTR   only cases whose id contains SUBSTR
+ *   --write           rewrite snapshots/conformance/passing.txt (within --filter, others are kept)
+ *   --check           exit 1 when a case listed in passing.txt no longer passes
+ *   --json FILE       write per-case results
+ *   --timeout SECS    per-case time limit (default 120)
+ *   --shadow-url URL  use this (empty) server database as the shadow instead of embedded PGlite
+ *   --server-shadow   make a scratch shadow database on the test server (dropped at the end)
+ *   --no-dump         skip the informational pg_dump comparison of passing cases
+ *   --keep-cache      use the normal canonicalisation cache (default: a fresh one per run, so a
+ *                     changed introspection can never be masked by old cache entries)
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { dirname } from "node:path";
+import { openShadow } from "../src/shadow/shadow.ts";
+import { conformanceDir, listCases, PASSING_FILE, readPassing, sortIds } from "./conformance/cases.ts";
+import { ADMIN_URL, type CaseResult, judgeCase, scratchDatabase } from "./conformance/judge.ts";
+import { reportText } from "./conformance/report.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    filter: { type: "string" },
+    write: { type: "boolean", default: false },
+    check: { type: "boolean", default: false },
+    json: { type: "string" },
+    timeout: { type: "string", default: "120" },
+    "shadow-url": { type: "string" },
+    "server-shadow": { type: "boolean", default: false },
+    "no-dump": { type: "boolean", default: false },
+    "keep-cache": { type: "boolean", default: false },
+    quiet: { type: "boolean", default: false },
+  },
+});
+
+let cacheDir: string | undefined;
+if (!values["keep-cache"]) {
+  cacheDir = await Deno.makeTempDir({ prefix: "pgc_conf_cache_" });
+  Deno.env.set("PGCONVERGE_CACHE_DIR", cacheDir);
+}
+
+const dir = conformanceDir();
+const cases = await listCases(dir, values.filter);
+if (cases.length === 0) {
+  console.error(`No conformance cases under ${dir}/cases${values.filter ? ` matching "${values.filter}"` : ""}.`);
+  Deno.exit(2);
+}
+
+const scratch = values["server-shadow"] ? await scratchDatabase(ADMIN_URL) : undefined;
+const shadow = openShadow(values["shadow-url"] ?? scratch?.url);
+const env = {
+  shadow,
+  adminUrl: ADMIN_URL,
+  timeoutMs: Number(values.timeout) * 1000,
+  dump: !values["no-dump"],
+  shadowRoles: new Set<string>(),
+};
+const results: CaseResult[] = [];
+const started = performance.now();
+try {
+  for (const [i, c] of cases.entries()) {
+    const r = await judgeCase(c, env);
+    results.push(r);
+    if (!values.quiet) {
+      const what = r.status === "pass" ? "pass" : `${r.status}: ${r.cause}`;
+      console.error(`[${i + 1}/${cases.length}] ${c.id}  ${what}  (${r.ms} ms)`);
+    }
+  }
+} finally {
+  await shadow.close();
+  await scratch?.drop();
+  if (cacheDir) await Deno.remove(cacheDir, { recursive: true }).catch(() => {});
+}
+const seconds = (performance.now() - started) / 1000;
+
+console.log(reportText(results, env.dump));
+console.log(`\n${results.length} case(s) in ${seconds.toFixed(1)} s.`);
+
+if (values.json) {
+  await Deno.writeTextFile(values.json, JSON.stringify(results, null, 1) + "\n");
+}
+
+const passing = new Set(results.filter((r) => r.status === "pass").map((r) => r.id));
+if (values.write) {
+  const ran = new Set(results.map((r) => r.id));
+  const kept = (await readPassing()).filter((id) => !ran.has(id));
+  await Deno.mkdir(dirname(PASSING_FILE), { recursive: true });
+  const ids = sortIds([...kept, ...passing]);
+  await Deno.writeTextFile(PASSING_FILE, ids.map((id) => id + "\n").join(""));
+  console.log(`Wrote ${ids.length} passing case id(s) to ${PASSING_FILE}.`);
+}
+if (values.check) {
+  const ran = new Set(results.map((r) => r.id));
+  const listed = (await readPassing()).filter((id) => ran.has(id));
+  const byId = new Map(results.map((r) => [r.id, r]));
+  const regressed = listed.filter((id) => !passing.has(id));
+  if (regressed.length > 0) {
+    console.log(`\nRegressions: ${regressed.length} case(s) listed in passing.txt no longer pass:`);
+    for (const id of regressed) console.log(`  ${id}: ${byId.get(id)?.status}: ${byId.get(id)?.cause}`);
+    Deno.exit(1);
+  }
+  const newly = [...passing].filter((id) => !listed.includes(id));
+  console.log(`\nNo regressions (${listed.length} listed case(s) still pass; ${newly.length} newly passing).`);
+}

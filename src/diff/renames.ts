@@ -1,0 +1,41 @@
+/**
+ * Renames declared with `renamedFrom`. A rename applies when the old object exists on the live
+ * side and the new one does not; then the plan renames it first, and everything else is diffed
+ * against the live schema *as PostgreSQL shows it after the rename* (computed in the shadow), so
+ * constraints and indexes that mention the old name are not dropped and re-created.
+ * @module
+ */
+import type { Rename } from "../model/ddl.ts";
+import { columnId, tableId } from "../model/ids.ts";
+import { qualify, quoteIdent } from "../model/quote.ts";
+import type { Snapshot } from "../model/snapshot.ts";
+
+/** The renames that apply to this live snapshot (tables first, then columns). */
+export function applicableRenames(live: Snapshot, renames: Rename[]): Rename[] {
+  const out: Rename[] = [];
+  const renamedTables = new Map<string, string>();
+  for (const r of renames.filter((r) => r.kind === "table")) {
+    if (live.objects.has(tableId(r.schema, r.from)) && !live.objects.has(tableId(r.schema, r.to))) {
+      out.push(r);
+      renamedTables.set(r.to, r.from);
+    }
+  }
+  for (const r of renames.filter((r) => r.kind === "column")) {
+    const liveTable = renamedTables.get(r.table!) ?? r.table!;
+    if (
+      live.objects.has(columnId(r.schema, liveTable, r.from)) && !live.objects.has(columnId(r.schema, liveTable, r.to))
+    ) out.push(r);
+  }
+  return out;
+}
+
+/** The statement that carries out a rename (column renames name the table's new name). */
+export function renameSql(r: Rename): string {
+  if (r.kind === "table") return `ALTER TABLE ${qualify(r.schema, r.from)} RENAME TO ${quoteIdent(r.to)};`;
+  return `ALTER TABLE ${qualify(r.schema, r.table!)} RENAME COLUMN ${quoteIdent(r.from)} TO ${quoteIdent(r.to)};`;
+}
+
+/** Id of the renamed object, under its new name. */
+export function renameId(r: Rename): string {
+  return r.kind === "table" ? tableId(r.schema, r.to) : columnId(r.schema, r.table!, r.to);
+}
