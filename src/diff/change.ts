@@ -8,6 +8,7 @@ import type {
   ColumnObject,
   CommentObject,
   ConstraintObject,
+  EnumObject,
   IndexObject,
   SchemaObject,
   TableObject,
@@ -18,6 +19,9 @@ export type Change =
   | { op: "rename"; rename: Rename }
   | { op: "create_schema"; to: SchemaObject }
   | { op: "drop_schema"; from: SchemaObject }
+  | { op: "create_enum"; to: EnumObject }
+  | { op: "drop_enum"; from: EnumObject }
+  | { op: "alter_enum"; from: EnumObject; to: EnumObject }
   | { op: "create_table"; to: TableObject; columns: ColumnObject[] }
   | { op: "drop_table"; from: TableObject }
   | { op: "add_column"; to: ColumnObject; deferNotNull: boolean }

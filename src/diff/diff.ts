@@ -12,7 +12,7 @@ import { diffColumns } from "./columns.ts";
 import { diffComments } from "./comments.ts";
 import { diffConstraints } from "./constraints.ts";
 import { diffIndexes } from "./indexes.ts";
-import { diffSchemas, diffTables } from "./tables.ts";
+import { diffEnums, diffSchemas, diffTables } from "./tables.ts";
 
 /** The result of a diff: the changes, and the snapshot the database will hold afterwards. */
 export interface DiffResult {
@@ -58,6 +58,7 @@ export function diff(from: Snapshot, to: Snapshot): DiffResult {
   };
   const changes = [
     ...diffSchemas(ctx),
+    ...diffEnums(ctx),
     ...diffTables(ctx),
     ...diffColumns(ctx),
     ...diffConstraints(ctx),

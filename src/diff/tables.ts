@@ -25,3 +25,16 @@ export function diffTables(ctx: DiffContext): Change[] {
   for (const [id, t] of from) if (!to.has(id)) out.push({ op: "drop_table", from: t });
   return out;
 }
+
+/** Enum types to create, drop and extend. */
+export function diffEnums(ctx: DiffContext): Change[] {
+  const { from, to } = pairs(ctx, "enum");
+  const out: Change[] = [];
+  for (const [id, e] of to) {
+    const live = from.get(id);
+    if (!live) out.push({ op: "create_enum", to: e });
+    else if (live.values.join("\u0000") !== e.values.join("\u0000")) out.push({ op: "alter_enum", from: live, to: e });
+  }
+  for (const [id, e] of from) if (!to.has(id)) out.push({ op: "drop_enum", from: e });
+  return out;
+}

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Queryable } from "../db/queryable.ts";
-import { columnId, commentId, constraintId, indexId, schemaId, tableId } from "../model/ids.ts";
+import { columnId, commentId, constraintId, indexId, schemaId, tableId, typeId } from "../model/ids.ts";
 import { qualify, quoteLiteral } from "../model/quote.ts";
 import type { ColumnObject, ConstraintType, DbObject, Snapshot } from "../model/snapshot.ts";
 import { snapshotOf } from "../model/snapshot.ts";
@@ -12,6 +12,7 @@ import {
   Q_COLUMNS,
   Q_COMMENTS,
   Q_CONSTRAINTS,
+  Q_ENUMS,
   Q_INDEXES,
   Q_OWNED_SEQUENCES,
   Q_SCHEMAS,
@@ -55,6 +56,10 @@ export async function introspect(db: Queryable, opts: IntrospectOptions = {}): P
       id: schemaId(name),
       name,
     }));
+    for (const r of await db.query<{ schema: string; name: string; labels: string }>(Q_ENUMS, [present])) {
+      const values = JSON.parse(r.labels) as string[];
+      objects.push({ kind: "enum", id: typeId(r.schema, r.name), schema: r.schema, name: r.name, values });
+    }
     for (const r of await db.query<{ schema: string; name: string }>(Q_TABLES, [present])) {
       objects.push({ kind: "table", id: tableId(r.schema, r.name), schema: r.schema, name: r.name });
     }

@@ -19,6 +19,19 @@ ORDER BY 1`;
 export const Q_SCHEMAS = `
 SELECT nspname AS name FROM pg_namespace WHERE nspname = ANY($1::text[]) ORDER BY 1`;
 
+/** Enum types that no extension owns, labels as a JSON array in sort order. */
+export const Q_ENUMS = `
+SELECT n.nspname AS schema, t.typname AS name,
+       json_agg(e.enumlabel ORDER BY e.enumsortorder)::text AS labels
+FROM pg_type t
+JOIN pg_namespace n ON n.oid = t.typnamespace
+JOIN pg_enum e ON e.enumtypid = t.oid
+WHERE n.nspname = ANY($1::text[])
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d
+                  WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e')
+GROUP BY 1, 2
+ORDER BY 1, 2`;
+
 /** Tables and partitioned tables that no extension owns. */
 export const Q_TABLES = `
 SELECT n.nspname AS schema, c.relname AS name

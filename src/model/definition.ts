@@ -23,6 +23,8 @@ export function definitionOf(o: DbObject): string {
   switch (o.kind) {
     case "schema":
       return `SCHEMA ${quoteIdent(o.name)}`;
+    case "enum":
+      return `ENUM (${o.values.map(quoteLiteral).join(", ")})`;
     case "table":
       return `TABLE ${qualify(o.schema, o.name)}`;
     case "column":

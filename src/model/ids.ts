@@ -29,3 +29,8 @@ export function indexId(schema: string, name: string): string {
 export function commentId(targetId: string): string {
   return `comment:${targetId}`;
 }
+
+/** Id of a type (enum). */
+export function typeId(schema: string, name: string): string {
+  return `type:${schema}.${name}`;
+}

@@ -18,6 +18,20 @@ export interface SchemaObject {
   name: string;
 }
 
+/** An enum type, with its labels in sort order. */
+export interface EnumObject {
+  /** Discriminant. */
+  kind: "enum";
+  /** `type:<schema>.<name>`. */
+  id: string;
+  /** Schema name, unquoted. */
+  schema: string;
+  /** Type name, unquoted. */
+  name: string;
+  /** Labels in `enumsortorder`. */
+  values: string[];
+}
+
 /** A table. Its columns, constraints and indexes are separate objects. */
 export interface TableObject {
   /** Discriminant. */
@@ -117,6 +131,7 @@ export interface CommentObject {
 /** Every object kind of the model: a closed union, so switches over `kind` are exhaustive. */
 export type DbObject =
   | SchemaObject
+  | EnumObject
   | TableObject
   | ColumnObject
   | ConstraintObject

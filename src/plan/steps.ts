@@ -5,11 +5,11 @@
  */
 import type { Change } from "../diff/change.ts";
 import { constraintKindWord } from "../diff/constraints.ts";
-import { columnDefinition, commentTarget } from "../model/definition.ts";
+import { columnDefinition, commentTarget, definitionOf } from "../model/definition.ts";
 import { PgcError } from "../model/errors.ts";
 import { qualify, quoteIdent, quoteLiteral } from "../model/quote.ts";
-import type { ColumnObject, ConstraintObject } from "../model/snapshot.ts";
-import { addConstraintSql, createTableSql } from "../render/snapshot_sql.ts";
+import type { ColumnObject, ConstraintObject, EnumObject } from "../model/snapshot.ts";
+import { addConstraintSql, createEnumSql, createTableSql } from "../render/snapshot_sql.ts";
 import {
   checkPreflight,
   notNullPreflight,
@@ -62,6 +62,25 @@ export function stepsFor(ch: Change): Step[] {
         destructive: true,
         hazards: [{ kind: "data_loss", message: `drops schema ${ch.from.name}` }],
       }];
+    case "create_enum":
+      return [{
+        ...step(ch.to.id, ch.op, "pre", 105, createEnumSql(ch.to), "enum type is new"),
+        now: definitionOf(ch.to),
+      }];
+    case "drop_enum":
+      return [{
+        ...step(
+          ch.from.id,
+          ch.op,
+          "drop",
+          65,
+          `DROP TYPE ${qualify(ch.from.schema, ch.from.name)};`,
+          "enum type is not in the desired schema",
+        ),
+        was: definitionOf(ch.from),
+      }];
+    case "alter_enum":
+      return alterEnum(ch.from, ch.to);
     case "create_table":
       return [step(ch.to.id, ch.op, "pre", 120, createTableSql(ch.to.schema, ch.to.name, ch.columns), "table is new")];
     case "drop_table":
@@ -331,5 +350,33 @@ function alterColumn(from: ColumnObject, to: ColumnObject): Step[] {
   if (to.identity && !from.identity) {
     out.push(mk("post", 201, `${at} ADD GENERATED ${to.identity.toUpperCase()} AS IDENTITY;`, "identity added"));
   }
+  return out;
+}
+
+/**
+ * New enum labels are added in place (`ADD VALUE … BEFORE/AFTER`). Removing or reordering labels
+ * needs the type recreated with every dependent column carried across: not written yet.
+ */
+function alterEnum(from: EnumObject, to: EnumObject): Step[] {
+  const kept = to.values.filter((v) => from.values.includes(v));
+  if (from.values.some((v) => !to.values.includes(v)) || kept.join("\u0000") !== from.values.join("\u0000")) {
+    unsupported(`Enum ${qualify(to.schema, to.name)} loses or reorders labels; only adding labels is planned today.`);
+  }
+  const out: Step[] = [];
+  to.values.forEach((v, i) => {
+    if (from.values.includes(v)) return;
+    const next = to.values.slice(i + 1).find((n) => from.values.includes(n));
+    const where = next !== undefined
+      ? ` BEFORE ${quoteLiteral(next)}`
+      : i > 0
+      ? ` AFTER ${quoteLiteral(to.values[i - 1])}`
+      : "";
+    const sql = `ALTER TYPE ${qualify(to.schema, to.name)} ADD VALUE ${quoteLiteral(v)}${where};`;
+    out.push({
+      ...step(to.id, "alter_enum", "pre", 106 + i / 1000, sql, `enum label ${quoteLiteral(v)} is new`),
+      was: definitionOf(from),
+      now: definitionOf(to),
+    });
+  });
   return out;
 }

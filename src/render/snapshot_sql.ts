@@ -3,7 +3,7 @@
  * loading it into an empty database and dumping again gives the same bytes.
  * @module
  */
-import { columnDefinition, commentTarget } from "../model/definition.ts";
+import { columnDefinition, commentTarget, definitionOf } from "../model/definition.ts";
 import { tableId } from "../model/ids.ts";
 import { qualify, quoteIdent, quoteLiteral } from "../model/quote.ts";
 import {
@@ -11,6 +11,7 @@ import {
   compareIds,
   type ConstraintObject,
   type ConstraintType,
+  type EnumObject,
   objectsOfKind,
   type Snapshot,
 } from "../model/snapshot.ts";
@@ -24,6 +25,11 @@ export function createTableSql(schema: string, table: string, columns: ColumnObj
   if (cols.length === 0) return `CREATE TABLE ${qualify(schema, table)} ();`;
   const lines = cols.map((c) => `    ${quoteIdent(c.name)} ${columnDefinition(c)}`);
   return `CREATE TABLE ${qualify(schema, table)} (\n${lines.join(",\n")}\n);`;
+}
+
+/** `CREATE TYPE … AS ENUM (…);` for an enum. */
+export function createEnumSql(e: EnumObject): string {
+  return `CREATE TYPE ${qualify(e.schema, e.name)} AS ${definitionOf(e)};`;
 }
 
 /** `ALTER TABLE … ADD CONSTRAINT …;` for a constraint. */
@@ -40,6 +46,7 @@ export function snapshotSections(snap: Snapshot): string[][] {
   sections.push(
     objectsOfKind(snap, "schema").filter((s) => s.name !== "public").map((s) => `CREATE SCHEMA ${quoteIdent(s.name)};`),
   );
+  sections.push(objectsOfKind(snap, "enum").map(createEnumSql));
   const columnsByTable = new Map<string, ColumnObject[]>();
   for (const c of objectsOfKind(snap, "column")) {
     const key = tableId(c.schema, c.table);

@@ -8,28 +8,36 @@ import { openDatabase } from "../db/open.ts";
 import { majorVersion, type Queryable } from "../db/queryable.ts";
 import { introspect } from "../introspect/introspect.ts";
 import { PgcError } from "../model/errors.ts";
-import { quoteIdent } from "../model/quote.ts";
+import { qualify, quoteIdent } from "../model/quote.ts";
 import type { Snapshot } from "../model/snapshot.ts";
-import { Q_USER_SCHEMAS } from "../introspect/queries.ts";
-
-/** PostgreSQL major version inside the bundled PGlite (checked by a test against PGlite itself). */
-export const PGLITE_MAJOR = 18;
+import { Q_TABLES, Q_USER_SCHEMAS } from "../introspect/queries.ts";
 
 /** A database to canonicalise DDL in. */
 export interface Shadow {
   /** Identifies the printer for cache keys: `pglite-0.5.16` or `server-<major>`. */
   identity(): Promise<string>;
-  /** PostgreSQL major version of the shadow. */
-  major(): Promise<number>;
   /** Empty the shadow, run `load` in it, and read back the given schemas (all when omitted). */
   canonicalize(load: (db: Queryable) => Promise<void>, schemas?: string[]): Promise<Snapshot>;
   /** Release the shadow (and empty a server shadow). */
   close(): Promise<void>;
 }
 
+/**
+ * Tables dropped per transaction when emptying. Dropping a table locks every object that goes
+ * with it (~45 for a table with a dozen columns, checks and indexes), and the lock table holds
+ * 64 × 100 by default: one `DROP SCHEMA … CASCADE` of ~150+ such tables fails with "out of
+ * shared memory" (in PGlite as on a server shadow).
+ */
+const DROP_CHUNK = 50;
+
 /** Drop every user schema and recreate an empty `public`. */
 async function reset(db: Queryable): Promise<void> {
   const schemas = (await db.query<{ name: string }>(Q_USER_SCHEMAS)).map((r) => r.name);
+  const tables = (await db.query<{ schema: string; name: string }>(Q_TABLES, [schemas]))
+    .map((r) => qualify(r.schema, r.name));
+  for (let i = 0; i < tables.length; i += DROP_CHUNK) {
+    await db.exec(`DROP TABLE IF EXISTS ${tables.slice(i, i + DROP_CHUNK).join(", ")} CASCADE;`);
+  }
   const drops = schemas.map((s) => `DROP SCHEMA IF EXISTS ${quoteIdent(s)} CASCADE;`).join("\n");
   await db.exec(`${drops}\nCREATE SCHEMA IF NOT EXISTS public;`);
 }
@@ -67,12 +75,11 @@ export function openShadow(url?: string): Shadow {
     })();
     return opening;
   };
-  let cachedMajor: number | undefined;
-  const major = async () => cachedMajor ??= url ? await majorVersion(await get()) : PGLITE_MAJOR;
+  let identity: string | undefined;
   return {
-    major,
+    // Known without booting PGlite, so a fully cached run never starts it.
     async identity() {
-      return url ? `server-${await major()}` : "pglite-0.5.16";
+      return identity ??= url ? `server-${await majorVersion(await get())}` : "pglite-0.5.16";
     },
     async canonicalize(load, schemas) {
       const d = await get();
