@@ -16,8 +16,8 @@ import {
   type Snapshot,
 } from "../model/snapshot.ts";
 
-/** Constraint kinds in load order: keys before the foreign keys that reference them. */
-const CONSTRAINT_ORDER: ConstraintType[] = ["p", "u", "x", "c", "f"];
+/** Constraint kinds in load order (foreign keys follow the indexes, see below). */
+const CONSTRAINT_ORDER: ConstraintType[] = ["p", "u", "x", "c"];
 
 /** The `CREATE TABLE` statement of a table with its columns, in position order. */
 export function createTableSql(schema: string, table: string, columns: ColumnObject[]): string {
@@ -58,6 +58,8 @@ export function snapshotSections(snap: Snapshot): string[][] {
   const constraints = objectsOfKind(snap, "constraint");
   for (const type of CONSTRAINT_ORDER) sections.push(constraints.filter((c) => c.type === type).map(addConstraintSql));
   sections.push(objectsOfKind(snap, "index").map((i) => `${i.definition};`));
+  // A foreign key may rest on a unique index rather than a constraint: foreign keys come last.
+  sections.push(constraints.filter((c) => c.type === "f").map(addConstraintSql));
   sections.push(
     objectsOfKind(snap, "comment").map((c) => `COMMENT ON ${commentTarget(c)} IS ${quoteLiteral(c.text)};`),
   );

@@ -34,12 +34,12 @@ ALTER TABLE billing.invoices ADD CONSTRAINT invoices_status_check CHECK (((statu
 ALTER TABLE billing.invoices ADD CONSTRAINT invoices_total_nonneg CHECK ((total >= (0)::numeric));
 ALTER TABLE public.customers ADD CONSTRAINT "customers_Email_check" CHECK ((("Email")::text ~ '^[^@]+@[^@]+$'::text));
 
-ALTER TABLE billing.invoices ADD CONSTRAINT "FK_invoices_customer_id" FOREIGN KEY (customer_id) REFERENCES public.customers(id) ON DELETE CASCADE;
-
 CREATE INDEX ix_invoices_customer ON billing.invoices USING btree (customer_id) INCLUDE (total);
 CREATE INDEX ix_customers_active ON public.customers USING btree (created_at) WHERE (is_active = true);
 CREATE UNIQUE INDEX ix_customers_lower_email ON public.customers USING btree (lower(("Email")::text));
 CREATE INDEX ix_customers_settings ON public.customers USING gin (settings);
+
+ALTER TABLE billing.invoices ADD CONSTRAINT "FK_invoices_customer_id" FOREIGN KEY (customer_id) REFERENCES public.customers(id) ON DELETE CASCADE;
 
 COMMENT ON COLUMN billing.invoices.note IS 'Free text shown on the PDF';
 COMMENT ON TABLE public.customers IS 'People who buy things';
