@@ -20,6 +20,7 @@ export interface Args {
     "shadow-url"?: string;
     "allow-destructive"?: boolean;
     "exit-code"?: boolean;
+    strict?: boolean;
     format?: string;
     "lock-timeout"?: string;
     provider?: string;
@@ -46,6 +47,7 @@ export function parseCommandLine(argv: string[]): Args {
         "shadow-url": { type: "string" },
         "allow-destructive": { type: "boolean" },
         "exit-code": { type: "boolean" },
+        strict: { type: "boolean" },
         format: { type: "string" },
         "lock-timeout": { type: "string" },
         provider: { type: "string" },

@@ -10,7 +10,7 @@ import { buildPlan, type Plan } from "../plan/plan.ts";
 import type { Shadow } from "../shadow/shadow.ts";
 import { parseSource, readText, type ResolvedPair, resolvePair, type SourceSpec } from "../source/source.ts";
 import { type Context, dbUrl, emit, formatOption, schemasOption, shadowFor } from "./context.ts";
-import { planJson, planText } from "./plan_output.ts";
+import { planJson, planText, unmanagedText } from "./plan_output.ts";
 
 function describe(spec: SourceSpec): string {
   if (spec.kind !== "db") return spec.path;
@@ -88,6 +88,7 @@ export async function planCommand(ctx: Context): Promise<ExitCode> {
       await emit(ctx, text);
       if (ctx.args.values.output) ctx.io.err(`Wrote ${ctx.args.values.output}.`);
     }
+    if (ctx.args.values.strict && p.plan.unmanaged.length > 0) return EXIT.changes;
     return p.plan.steps.length > 0 && ctx.args.values["exit-code"] ? EXIT.changes : EXIT.ok;
   } finally {
     await release(p);
@@ -101,14 +102,14 @@ export async function driftCommand(ctx: Context): Promise<ExitCode> {
   const p = await makePlan(ctx, from, to);
   try {
     if (format === "json") ctx.io.out(planJson(p.plan));
-    else if (p.plan.steps.length === 0) ctx.io.out(`Converged: ${p.label} (fingerprint ${p.plan.to}).`);
-    else {ctx.io.out(
-        planText(p.plan, p.label).replace(
-          /^(\d+) statement\(s\) to converge/,
-          "Drift: $1 statement(s) needed to converge",
-        ),
-      );}
-    return p.plan.steps.length === 0 ? EXIT.ok : EXIT.changes;
+    else if (p.plan.steps.length === 0) {
+      ctx.io.out([`Converged: ${p.label} (fingerprint ${p.plan.to}).`, ...unmanagedText(p.plan)].join("\n"));
+    } else {
+      const text = planText(p.plan, p.label);
+      ctx.io.out(text.replace(/^(\d+) statement\(s\) to converge/, "Drift: $1 statement(s) needed to converge"));
+    }
+    const strictFail = ctx.args.values.strict === true && p.plan.unmanaged.length > 0;
+    return p.plan.steps.length === 0 && !strictFail ? EXIT.ok : EXIT.changes;
   } finally {
     await release(p);
   }

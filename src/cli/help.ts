@@ -12,7 +12,7 @@ Usage:
   pgconverge plan   --schema schema.yaml [--db URL] [-o FILE] [--allow-destructive] [--exit-code] [--format text|json]
   pgconverge plan   --from SOURCE --to SOURCE [same options]
   pgconverge apply  FILE [--db URL] [--lock-timeout 10s]
-  pgconverge drift  --schema schema.yaml [--db URL] [--format text|json]
+  pgconverge drift  --schema schema.yaml [--db URL] [--format text|json] [--strict]
   pgconverge migrate --schema schema.yaml [--db URL] [--allow-destructive]
 
 A SOURCE is a database URL, a .yaml schema or a .sql file (e.g. a canonical snapshot).
@@ -27,7 +27,9 @@ Options:
                           the embedded PGlite shadow; pgconverge drops everything in it
   --allow-destructive     allow drops of tables/columns/schemas and narrowing type changes
                           (recorded in the migration file; apply needs no flag then)
-  --exit-code             plan/drift: exit 4 when there are changes
+  --exit-code             plan: exit 4 when there are changes (drift always does)
+  --strict                plan/drift: also exit 4 when the schemas hold objects pgconverge
+                          does not manage yet (views, functions, …; they are always listed)
   --format text|json      output format of plan and drift (default text)
   --lock-timeout DUR      apply: lock_timeout for every statement (default 10s)
   --provider postgres     migrate: accepted for DataProviderMigrate compatibility

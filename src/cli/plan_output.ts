@@ -4,9 +4,25 @@ import { preflightNotes } from "../migration/write.ts";
 
 const SIGN: Record<string, string> = { drop: "-", pre: "~", post: "+" };
 
+const UNMANAGED_SHOWN = 20;
+
+/** The objects pgconverge leaves alone, as lines for the terminal (empty when there are none). */
+export function unmanagedText(plan: Plan): string[] {
+  if (plan.unmanaged.length === 0) return [];
+  const shown = plan.unmanaged.slice(0, UNMANAGED_SHOWN).map((u) => `  ${u}`);
+  const more = plan.unmanaged.length - shown.length;
+  return [
+    `Not managed by pgconverge, left alone and not compared (${plan.unmanaged.length}):`,
+    ...shown,
+    ...(more > 0 ? [`  … and ${more} more (--format json lists them all)`] : []),
+  ];
+}
+
 /** A short text summary of a plan: one line per statement, was/now for changes, preflight counts. */
 export function planText(plan: Plan, label: string): string {
-  if (plan.steps.length === 0) return `No changes: ${label} already matches (fingerprint ${plan.to}).`;
+  if (plan.steps.length === 0) {
+    return [`No changes: ${label} already matches (fingerprint ${plan.to}).`, ...unmanagedText(plan)].join("\n");
+  }
   const lines = [`${plan.steps.length} statement(s) to converge ${label}:`];
   for (const s of plan.steps) {
     const flag = s.destructive ? " [destructive]" : "";
@@ -20,6 +36,7 @@ export function planText(plan: Plan, label: string): string {
   }
   const notes = preflightNotes(plan.steps);
   for (const n of notes) lines.push(`warning: ${n} Fix them in the migration's data section before applying.`);
+  lines.push(...unmanagedText(plan));
   return lines.join("\n");
 }
 
@@ -31,6 +48,7 @@ export function planJson(plan: Plan): string {
       to: plan.to,
       schemas: plan.schemas,
       changes: plan.steps.length,
+      unmanaged: plan.unmanaged,
       steps: plan.steps.map((s) => ({
         id: s.id,
         op: s.op,

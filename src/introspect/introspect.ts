@@ -5,7 +5,7 @@
  */
 import type { Queryable } from "../db/queryable.ts";
 import { columnId, commentId, constraintId, indexId, schemaId, tableId, typeId } from "../model/ids.ts";
-import { qualify, quoteLiteral } from "../model/quote.ts";
+import { qualify } from "../model/quote.ts";
 import type { ColumnObject, ConstraintType, DbObject, Snapshot } from "../model/snapshot.ts";
 import { snapshotOf } from "../model/snapshot.ts";
 import {
@@ -17,6 +17,7 @@ import {
   Q_OWNED_SEQUENCES,
   Q_SCHEMAS,
   Q_TABLES,
+  Q_UNMANAGED,
   Q_USER_SCHEMAS,
 } from "./queries.ts";
 
@@ -131,7 +132,10 @@ export async function introspect(db: Queryable, opts: IntrospectOptions = {}): P
         text: r.text,
       });
     }
-    return snapshotOf(objects, wanted);
+    const snap = snapshotOf(objects, wanted);
+    snap.unmanaged = (await db.query<{ kind: string; name: string }>(Q_UNMANAGED, [present]))
+      .map((r) => `${r.kind} ${r.name}`);
+    return snap;
   } finally {
     await db.query("SELECT set_config('search_path', $1, false)", [path]);
   }
@@ -155,9 +159,11 @@ function columnOf(r: ColumnRow, owned: Set<string>): ColumnObject {
   if (r.identity === "d") col.identity = "by default";
   if (r.generated === "s" && r.default_expr !== null) col.generated = r.default_expr;
   else if (r.default_expr !== null) {
-    const seq = qualify(r.schema, `${r.table}_${r.name}_seq`);
+    // The sequence is matched by ownership, not by name: PostgreSQL cuts `<table>_<column>_seq`
+    // to 63 bytes (and adds a digit on a clash), so long names would otherwise not read as serial.
+    const seq = /^nextval\('((?:[^']|'')*)'::regclass\)$/.exec(r.default_expr)?.[1].replaceAll("''", "'");
     const serial = SERIAL_TYPES[r.type];
-    if (serial && owned.has(`${id}\t${seq}`) && r.default_expr === `nextval(${quoteLiteral(seq)}::regclass)`) {
+    if (serial && seq !== undefined && owned.has(`${id}\t${seq}`)) {
       col.type = serial;
     } else {
       col.default = r.default_expr;

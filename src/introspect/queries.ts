@@ -109,3 +109,62 @@ LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = ds.objsubid AND ds
 WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY($1::text[])
   AND (ds.objsubid = 0 OR (a.attnum IS NOT NULL AND NOT a.attisdropped))
 ORDER BY 1, 2, 3 NULLS FIRST`;
+
+/**
+ * Objects in the managed schemas that pgconverge does not model yet. They are listed in every
+ * plan and drift report (never silently skipped); `--strict` turns a non-empty list into exit 4.
+ * Sequences owned by a serial or identity column are part of their column and are not listed.
+ */
+export const Q_UNMANAGED = `
+SELECT kind, name FROM (
+  SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
+                        WHEN 'S' THEN 'sequence' WHEN 'f' THEN 'foreign table' END AS kind,
+         c.oid::regclass::text AS name
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('v', 'm', 'S', 'f')
+    AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                    AND d.deptype IN ('a', 'i', 'e'))
+  UNION ALL
+  SELECT CASE WHEN c.relispartition THEN 'partition' ELSE 'partitioned table (partitioning)' END,
+         c.oid::regclass::text
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = ANY($1::text[]) AND (c.relkind = 'p' OR c.relispartition)
+  UNION ALL
+  SELECT 'table inheritance', i.inhrelid::regclass::text || ' inherits ' || i.inhparent::regclass::text
+  FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = ANY($1::text[]) AND NOT c.relispartition
+  UNION ALL
+  SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
+         p.oid::regprocedure::text
+  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+  WHERE n.nspname = ANY($1::text[])
+    AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
+  UNION ALL
+  SELECT 'trigger', t.tgname || ' on ' || t.tgrelid::regclass::text
+  FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = ANY($1::text[]) AND NOT t.tgisinternal
+  UNION ALL
+  SELECT 'policy', p.polname || ' on ' || p.polrelid::regclass::text
+  FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = ANY($1::text[])
+  UNION ALL
+  SELECT 'row-level security', c.oid::regclass::text
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = ANY($1::text[]) AND (c.relrowsecurity OR c.relforcerowsecurity)
+  UNION ALL
+  SELECT 'rule', r.rulename || ' on ' || r.ev_class::regclass::text
+  FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = ANY($1::text[]) AND r.rulename <> '_RETURN'
+  UNION ALL
+  SELECT CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'r' THEN 'range type' ELSE 'composite type' END,
+         t.oid::regtype::text
+  FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+  LEFT JOIN pg_class c ON c.oid = t.typrelid
+  WHERE n.nspname = ANY($1::text[]) AND (t.typtype IN ('d', 'r') OR (t.typtype = 'c' AND c.relkind = 'c'))
+    AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e')
+  UNION ALL
+  SELECT 'privileges', c.oid::regclass::text
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('r', 'p') AND c.relacl IS NOT NULL
+) u
+ORDER BY 1, 2`;

@@ -145,8 +145,13 @@ export type ObjectKind = DbObject["kind"];
 export interface Snapshot {
   /** Objects by id. */
   objects: Map<string, DbObject>;
-  /** Schemas whose contents this snapshot describes completely. */
+  /** Schemas whose tables, columns, constraints, indexes, enums and comments this snapshot describes. */
   schemas: string[];
+  /**
+   * Objects found in those schemas that the model does not cover yet (`view public.v`, …), sorted.
+   * Not part of diffs or fingerprints: reported so that nothing is silently skipped.
+   */
+  unmanaged?: string[];
 }
 
 /** Build a snapshot from a list of objects (later duplicates win, which never happens in practice). */
@@ -175,7 +180,9 @@ export function compareIds(a: string, b: string): number {
 export function restrictToSchemas(snap: Snapshot, schemas: string[]): Snapshot {
   const keep = new Set(schemas);
   const objects = [...snap.objects.values()].filter((o) => keep.has(schemaOf(o)));
-  return snapshotOf(objects, schemas);
+  const out = snapshotOf(objects, schemas);
+  if (snap.unmanaged) out.unmanaged = snap.unmanaged;
+  return out;
 }
 
 /** The schema an object lives in. */

@@ -35,6 +35,8 @@ export interface Plan {
   schemas: string[];
   /** The snapshot apply must reach (not written to the file; the fingerprint stands for it). */
   target: Snapshot;
+  /** Objects in the managed schemas, on either side, that pgconverge does not manage (left alone). */
+  unmanaged: string[];
 }
 
 /** Order steps: by phase, then rank, then id; stable otherwise. */
@@ -73,5 +75,6 @@ export async function buildPlan(from: Snapshot, to: Snapshot, renames?: RenameIn
     expects,
     schemas: to.schemas,
     target,
+    unmanaged: [...new Set([...(from.unmanaged ?? []), ...(to.unmanaged ?? [])])].sort(),
   };
 }

@@ -9,7 +9,7 @@ import { sha256 } from "../model/hash.ts";
 import { type DbObject, type Snapshot, snapshotOf } from "../model/snapshot.ts";
 
 /** Bump when the model or introspection changes, so old entries are never read. */
-const FORMAT = "canon-v1";
+const FORMAT = "canon-v2";
 
 /** The cache key for one canonicalisation. */
 export function canonKey(identity: string, schemas: string[] | undefined, ddl: string): Promise<string> {
@@ -18,13 +18,19 @@ export function canonKey(identity: string, schemas: string[] | undefined, ddl: s
 
 /** A snapshot as JSON. */
 export function snapshotToJson(snap: Snapshot): string {
-  return JSON.stringify({ schemas: snap.schemas, objects: [...snap.objects.values()] });
+  return JSON.stringify({
+    schemas: snap.schemas,
+    objects: [...snap.objects.values()],
+    unmanaged: snap.unmanaged ?? [],
+  });
 }
 
 /** A snapshot from {@link snapshotToJson} output. */
 export function snapshotFromJson(json: string): Snapshot {
-  const data = JSON.parse(json) as { schemas: string[]; objects: DbObject[] };
-  return snapshotOf(data.objects, data.schemas);
+  const data = JSON.parse(json) as { schemas: string[]; objects: DbObject[]; unmanaged?: string[] };
+  const snap = snapshotOf(data.objects, data.schemas);
+  snap.unmanaged = data.unmanaged ?? [];
+  return snap;
 }
 
 /** Look a canonical snapshot up by key. */

@@ -27,6 +27,14 @@ async function printOnce(shadow: Shadow, statements: DdlStatement[], schemas: st
   return snap;
 }
 
+/**
+ * The reprint only reloads what the model covers, so the list of objects it does not cover comes
+ * from the first reading.
+ */
+function withUnmanaged(snap: Snapshot, unmanaged: string[] | undefined): Snapshot {
+  return { ...snap, unmanaged: unmanaged ?? [] };
+}
+
 /** A snapshot's own DDL, as statements to load. */
 function statementsOf(snap: Snapshot) {
   return snapshotSections(snap).flat().map((sql) => ({ sql: sql.replace(/;$/, "") }));
@@ -39,7 +47,7 @@ export async function canonicalizeStatements(
   schemas: string[],
 ): Promise<Snapshot> {
   const once = await printOnce(shadow, statements, schemas);
-  return await printOnce(shadow, statementsOf(once), schemas);
+  return withUnmanaged(await printOnce(shadow, statementsOf(once), schemas), once.unmanaged);
 }
 
 /** Canonicalise a SQL script (a `.sql` source): printed twice; its schemas are whatever it creates. */
@@ -50,7 +58,7 @@ export async function canonicalizeScript(shadow: Shadow, text: string, file: str
     once = await shadow.canonicalize((db) => loadScript(db, text, file));
     await putCanon(key, once);
   }
-  return await printOnce(shadow, statementsOf(once), once.schemas);
+  return withUnmanaged(await printOnce(shadow, statementsOf(once), once.schemas), once.unmanaged);
 }
 
 /**
@@ -59,7 +67,7 @@ export async function canonicalizeScript(shadow: Shadow, text: string, file: str
  * second printing can differ from the first. `after` statements (renames) run on top, so the
  * result is the live schema as PostgreSQL would show it after them.
  */
-export function canonicalizeLive(shadow: Shadow, live: Snapshot, after: string[] = []): Promise<Snapshot> {
+export async function canonicalizeLive(shadow: Shadow, live: Snapshot, after: string[] = []): Promise<Snapshot> {
   const extra = after.map((sql) => ({ sql: sql.replace(/;$/, "") }));
-  return printOnce(shadow, [...statementsOf(live), ...extra], live.schemas);
+  return withUnmanaged(await printOnce(shadow, [...statementsOf(live), ...extra], live.schemas), live.unmanaged);
 }
