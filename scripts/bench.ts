@@ -99,16 +99,15 @@ console.log(cpuTable(results));
 for (const r of results) if (r.note) console.log(`note: ${r.tables} tables: ${r.note}`);
 console.log("");
 for (const line of targetLines(results)) console.log(line);
-const stages = stageTable(results);
-if (stages) {
-  console.log("");
-  console.log(stages);
-  for (const r of results.filter((x) => x.stages)) {
-    const c = r.stages!.counts;
-    console.log(
-      `${r.tables} tables: ${c.desired} desired / ${c.live} live objects; ${c.shadowPasses} shadow passes; ` +
-        `${c.steps} plan steps`,
-    );
-  }
+for (const which of ["stages", "warmStages"] as const) {
+  const text = stageTable(results, which);
+  if (text) console.log(`\n${text}`);
+}
+for (const r of results.filter((x) => x.stages)) {
+  const c = r.stages!.counts;
+  console.log(
+    `${r.tables} tables: ${c.desired} desired / ${c.live} live objects; ${c.shadowPasses} shadow passes; ` +
+      `${c.steps} plan steps`,
+  );
 }
 if (opts.json) await Deno.writeTextFile(opts.json, JSON.stringify(results, null, 2) + "\n");

@@ -26,6 +26,8 @@ export interface SizeResult {
   warm: PlanRun;
   /** Stage breakdown of a cold plan (template present), if it was measured. */
   stages?: StageReport;
+  /** Stage breakdown of the warm plan that follows it (same cache directory). */
+  warmStages?: StageReport;
 }
 
 /** One kind of plan run: median wall time, and the highest peak RSS over its runs. */
@@ -124,19 +126,17 @@ export function targetLines(results: SizeResult[]): string[] {
   ];
 }
 
-/** The stage breakdown of every size side by side. */
-export function stageTable(results: SizeResult[]): string {
-  const measured = results.filter((r) => r.stages);
+/** The stage breakdown of every size side by side, for the cold or the warm stage run. */
+export function stageTable(results: SizeResult[], which: "stages" | "warmStages"): string {
+  const measured = results.flatMap((r) => r[which] ? [{ tables: r.tables, report: r[which]! }] : []);
   if (measured.length === 0) return "";
-  const names = [...new Set(measured.flatMap((r) => r.stages!.stages.map((s) => s.name)))];
-  const header = [
-    "stage (cold plan, template cached)",
-    ...measured.flatMap((r) => [`${r.tables} ms`, `${r.tables} %`, "VmHWM MB"]),
-  ];
+  const names = [...new Set(measured.flatMap((r) => r.report.stages.map((s) => s.name)))];
+  const title = which === "stages" ? "stage (cold plan, template cached)" : "stage (warm plan)";
+  const header = [title, ...measured.flatMap((r) => [`${r.tables} ms`, `${r.tables} %`, "VmHWM MB"])];
   const rows = names.map((name) => [
     name,
     ...measured.flatMap((r) => {
-      const all = r.stages!.stages;
+      const all = r.report.stages;
       const total = all.reduce((a, s) => a + s.ms, 0);
       const s = all.find((x) => x.name === name);
       return s ? [ms(s.ms), `${(100 * s.ms / total).toFixed(0)}%`, s.hwmMb.toFixed(0)] : ["", "", ""];
@@ -144,7 +144,7 @@ export function stageTable(results: SizeResult[]): string {
   ]);
   rows.push([
     "total (in-process, no process start-up)",
-    ...measured.flatMap((r) => [ms(r.stages!.stages.reduce((a, s) => a + s.ms, 0)), "", ""]),
+    ...measured.flatMap((r) => [ms(r.report.stages.reduce((a, s) => a + s.ms, 0)), "", ""]),
   ]);
   return table(header, rows);
 }

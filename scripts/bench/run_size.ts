@@ -92,7 +92,8 @@ async function migrate(
     throw new Error(`migrate exited ${whole.code}:\n${whole.stderr.slice(-4000)}`);
   }
   const note = `migrate of ${tables} tables in one transaction failed after ${(whole.ms / 1000).toFixed(1)} s ` +
-    `(${whole.stderr.split("\n")[0]}); migrated in steps of ${MIGRATE_STEP} tables instead`;
+    `(${whole.stderr.split("\n").find((l) => l.startsWith("error:")) ?? "out of shared memory"}); ` +
+    `migrated in steps of ${MIGRATE_STEP} tables instead`;
   o.log(`[${tables}] ${note}`);
   for (let k = 0; k < tables;) {
     k = Math.min(k + MIGRATE_STEP, tables);
@@ -146,7 +147,10 @@ export async function runSize(o: SizeOptions, tables: number, migrateCache: stri
     for (let i = 0; i < o.planRuns; i++) warm.push(await plan(o, schema, db, cache));
     o.log(`[${tables}] plan warm ${warm.map((m) => m.ms.toFixed(0)).join(", ")} ms`);
 
-    const stages = o.stages ? await stageReport(o, schema, db, await freshCache(o.work, first)) : undefined;
+    // The same cache dir twice: the first run is cold (template only), the second warm.
+    const stageCache = await freshCache(o.work, first);
+    const stages = o.stages ? await stageReport(o, schema, db, stageCache) : undefined;
+    const warmStages = o.stages ? await stageReport(o, schema, db, stageCache) : undefined;
     return {
       tables,
       load: [loadBefore, await loadAverage()],
@@ -158,6 +162,7 @@ export async function runSize(o: SizeOptions, tables: number, migrateCache: stri
       coldTemplate: summarise(coldTemplate),
       warm: summarise(warm),
       ...(stages ? { stages } : {}),
+      ...(warmStages ? { warmStages } : {}),
     };
   } finally {
     await dropBenchDb(db);

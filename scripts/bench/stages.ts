@@ -68,9 +68,7 @@ class Recorder {
 /** A shadow whose passes are split: everything before `load` runs (boot, emptying), load, read-back. */
 function timedShadow(inner: Shadow, rec: Recorder): Shadow {
   return {
-    identity: () => inner.identity(),
-    major: () => inner.major(),
-    close: () => inner.close(),
+    ...inner,
     async canonicalize(load, schemas) {
       const pass = ++rec.passes;
       let t = performance.now();

@@ -24,9 +24,9 @@ export interface Shadow {
 
 /**
  * Tables dropped per transaction when emptying. Dropping a table locks every object that goes
- * with it (~45 for a table with a dozen columns, checks and indexes), and the lock table holds
- * 64 × 100 by default: one `DROP SCHEMA … CASCADE` of ~150+ such tables fails with "out of
- * shared memory" (in PGlite as on a server shadow).
+ * with it (~45 for a table with a dozen columns, checks and indexes), and the lock table is sized
+ * for 64 × 100 locks plus some slack: one `DROP SCHEMA … CASCADE` of 750 such tables fails with
+ * "out of shared memory" (measured in PGlite; a server shadow has the same limit by default).
  */
 const DROP_CHUNK = 50;
 
