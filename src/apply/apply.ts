@@ -56,9 +56,14 @@ export async function applyMigration(db: Queryable, m: Migration, opts: ApplyOpt
     const details = [`statement: ${e.sql}`];
     if (e.error.server.detail) details.push(`detail: ${e.error.server.detail}`);
     const rows = count === undefined ? "" : ` ${count.rows} rows of ${count.table} break it.`;
+    const locks = e.error.server.sqlstate === "53200"
+      ? `The migration (${m.units.length} statements) takes more locks than the server allows in one transaction, ` +
+        "and pgconverge applies all or nothing. Raise max_locks_per_transaction (e.g. ALTER SYSTEM SET " +
+        "max_locks_per_transaction = 512, then restart), or converge in steps (a schema.yaml with part of the tables first)."
+      : undefined;
     const hint = count
       ? `Fix those rows with UPDATE/DELETE statements in the data section of ${opts.file} (between "-- [data]" and "-- [/data]"), then apply again.`
-      : e.error.server.hint ?? `Fix the cause (or the data section of ${opts.file}), then apply again.`;
+      : locks ?? e.error.server.hint ?? `Fix the cause (or the data section of ${opts.file}), then apply again.`;
     throw new PgcError(
       "db_error",
       `${e.what} failed: ${e.error.message}.${rows} Rolled back: the database is exactly as before.`,

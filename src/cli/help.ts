@@ -1,7 +1,8 @@
 /** The `--help` text: commands, options and exit codes. @module */
 
-/** Version printed by `--version`. */
-export const VERSION = "0.1.0";
+import { VERSION } from "../model/version.ts";
+
+export { VERSION };
 
 /** Full usage text. */
 export const HELP = `pgconverge ${VERSION} — declarative PostgreSQL migrations that cannot lie

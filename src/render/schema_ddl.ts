@@ -175,8 +175,15 @@ function likelyFailure(t: Table, enums: ReadonlySet<string>): SourceRef {
 /** PRIMARY KEY, UNIQUE, column CHECKs (column order), then table CHECKs (YAML order). */
 function tableConstraints(t: Table): DdlStatement[] {
   const out: DdlStatement[] = [];
-  const add = (name: string, body: string, source: SourceRef) =>
+  // Names in use: a default column CHECK name that equals one after shortening moves on.
+  const taken = new Set([
+    ...t.columns.flatMap((c) => c.checkConstraintName ?? []),
+    ...t.checkConstraints.map((k) => k.name),
+  ]);
+  const add = (name: string, body: string, source: SourceRef) => {
+    taken.add(name);
     out.push({ sql: `${alter(t)} ADD CONSTRAINT ${quoteIdent(name)} ${body}`, source });
+  };
   const names = t.columns.map((c) => c.name);
   const pk = t.primaryKey;
   if (pk !== undefined) {
@@ -187,7 +194,7 @@ function tableConstraints(t: Table): DdlStatement[] {
   }
   for (const c of t.columns) {
     if (c.checkConstraint === undefined) continue;
-    const name = c.checkConstraintName ?? defaultColumnCheckName(t.name, c.name);
+    const name = c.checkConstraintName ?? defaultColumnCheckName(t.name, c.name, taken);
     const expr = quoteColumnWords(c.checkConstraint, wordsToQuote(names, c.name));
     add(name, `CHECK (${expr})`, c.valueAt.checkConstraint ?? c.at);
   }

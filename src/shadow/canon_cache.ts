@@ -6,7 +6,9 @@
  */
 import { readCache, writeCache } from "../db/cache_dir.ts";
 import { sha256 } from "../model/hash.ts";
+import type { Rename } from "../model/ddl.ts";
 import { type DbObject, type Snapshot, snapshotOf } from "../model/snapshot.ts";
+import { VERSION } from "../model/version.ts";
 
 /** Bump when the model or introspection changes, so old entries are never read. */
 const FORMAT = "canon-v2";
@@ -47,4 +49,65 @@ export async function getCanon(key: string): Promise<Snapshot | undefined> {
 /** Store a canonical snapshot under its key. */
 export async function putCanon(key: string, snap: Snapshot): Promise<void> {
   await writeCache(`canon-${key}.json`, new TextEncoder().encode(snapshotToJson(snap)));
+}
+
+/** What a schema.yaml canonicalises to, with what its loading said. */
+export interface CachedFile {
+  /** Canonical snapshot. */
+  snapshot: Snapshot;
+  /** Warnings to print again. */
+  warnings: string[];
+  /** Declared renames. */
+  renames: Rename[];
+}
+
+let codeHash: Promise<string> | undefined;
+
+/**
+ * A hash of the loader and renderer sources when they are readable (running from source), so a
+ * developer's change to them is never answered from a stale cache. A compiled binary hashes its
+ * version instead: its code cannot change under it.
+ */
+function loaderCodeHash(): Promise<string> {
+  codeHash ??= (async () => {
+    const parts: string[] = [];
+    for (const dir of ["../yaml/", "../render/"]) {
+      try {
+        const url = new URL(dir, import.meta.url);
+        const names = [...Deno.readDirSync(url)].map((e) => e.name).sort();
+        for (const n of names) parts.push(n, await Deno.readTextFile(new URL(n, url)));
+      } catch {
+        return VERSION;
+      }
+    }
+    return await sha256(parts.join("\u0000"));
+  })();
+  return codeHash;
+}
+
+/** The key for a schema.yaml: its path (messages name it), its text, the printer and the code. */
+export async function fileKey(identity: string, path: string, text: string): Promise<string> {
+  return sha256([FORMAT, "yaml", VERSION, await loaderCodeHash(), identity, path, text].join("\u0000"));
+}
+
+/** Look up a canonicalised schema.yaml. */
+export async function getFile(key: string): Promise<CachedFile | undefined> {
+  const bytes = await readCache(`file-${key}.json`);
+  if (!bytes) return undefined;
+  try {
+    const data = JSON.parse(new TextDecoder().decode(bytes)) as {
+      snapshot: string;
+      warnings: string[];
+      renames: Rename[];
+    };
+    return { snapshot: snapshotFromJson(data.snapshot), warnings: data.warnings, renames: data.renames };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Store a canonicalised schema.yaml. */
+export async function putFile(key: string, f: CachedFile): Promise<void> {
+  const json = JSON.stringify({ snapshot: snapshotToJson(f.snapshot), warnings: f.warnings, renames: f.renames });
+  await writeCache(`file-${key}.json`, new TextEncoder().encode(json));
 }

@@ -9,6 +9,7 @@ import { introspect } from "../introspect/introspect.ts";
 import { formatRef, PgcError } from "../model/errors.ts";
 import { restrictToSchemas, type Snapshot } from "../model/snapshot.ts";
 import { renderSchemaDdl } from "../render/schema_ddl.ts";
+import { fileKey, getFile, putFile } from "../shadow/canon_cache.ts";
 import { canonicalizeLive, canonicalizeScript, canonicalizeStatements } from "../shadow/canonicalize.ts";
 import type { Shadow } from "../shadow/shadow.ts";
 import { applicableRenames, renameSql } from "../diff/renames.ts";
@@ -62,14 +63,21 @@ export interface FileSchema {
 
 /** Canonicalise a schema.yaml through the shadow. */
 export async function loadYamlSource(path: string, shadow: Shadow): Promise<FileSchema> {
-  const schema = loadSchemaYaml(await readText(path), path);
+  const text = await readText(path);
+  // An unchanged file is not even parsed again: parsing a large YAML costs more than reading the live catalog.
+  const key = await fileKey(await shadow.identity(), path, text);
+  const hit = await getFile(key);
+  if (hit) return hit;
+  const schema = loadSchemaYaml(text, path);
   const ddl = renderSchemaDdl(schema);
   const snap = await canonicalizeStatements(shadow, ddl.statements, ddl.schemas);
   const auto = new Set(ddl.autoNamedForeignKeys);
   for (const o of snap.objects.values()) {
     if (o.kind === "constraint" && auto.has(o.id)) snap.objects.set(o.id, { ...o, autoNamed: true });
   }
-  return { snapshot: snap, warnings: schemaWarnings(schema), renames: ddl.renames };
+  const result = { snapshot: snap, warnings: schemaWarnings(schema), renames: ddl.renames };
+  await putFile(key, result);
+  return result;
 }
 
 /** Lossy portable types, and sections of the file that pgconverge reads but does not manage yet. */

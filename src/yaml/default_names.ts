@@ -46,10 +46,17 @@ export function defaultForeignKeyName(table: string, columns: readonly string[])
 
 /**
  * `<table>_<column>_check`, shortened the way PostgreSQL's makeObjectName does for an unnamed
- * column CHECK: the longer of table and column loses characters first.
+ * column CHECK: the longer of table and column loses characters first. When shortening makes it
+ * equal a name in `taken`, the label becomes `check1`, `check2`, … as ChooseConstraintName does.
  */
-export function defaultColumnCheckName(table: string, column: string): string {
-  const label = "check";
+export function defaultColumnCheckName(table: string, column: string, taken?: ReadonlySet<string>): string {
+  for (let pass = 0;; pass++) {
+    const name = columnCheckName(table, column, pass === 0 ? "check" : `check${pass}`);
+    if (!taken?.has(name)) return name;
+  }
+}
+
+function columnCheckName(table: string, column: string, label: string): string {
   const available = MAX_NAME_BYTES - (1 + label.length + 1);
   let tableBytes = bytes(table);
   let columnBytes = bytes(column);
