@@ -12,7 +12,9 @@
 import type { DdlStatement } from "../model/ddl.ts";
 import type { Snapshot } from "../model/snapshot.ts";
 import { snapshotSections } from "../render/snapshot_sql.ts";
+import { introspect } from "../introspect/introspect.ts";
 import { canonKey, getCanon, putCanon } from "./canon_cache.ts";
+import { reprintStatements } from "./reprint.ts";
 import { loadScript, loadStatements } from "./load.ts";
 import type { Shadow } from "./shadow.ts";
 
@@ -40,14 +42,37 @@ function statementsOf(snap: Snapshot) {
   return snapshotSections(snap).flat().map((sql) => ({ sql: sql.replace(/;$/, "") }));
 }
 
-/** Canonicalise located DDL statements (the desired side of a schema.yaml): printed twice. */
+/**
+ * Canonicalise located DDL statements (the desired side of a schema.yaml): printed twice, the
+ * second time in place (see reprint.ts). The result is also cached under the once-printed DDL,
+ * which is what a live database made from the same file looks like: its lookup then hits.
+ */
 export async function canonicalizeStatements(
   shadow: Shadow,
   statements: DdlStatement[],
   schemas: string[],
 ): Promise<Snapshot> {
-  const once = await printOnce(shadow, statements, schemas);
-  return withUnmanaged(await printOnce(shadow, statementsOf(once), schemas), once.unmanaged);
+  const identity = await shadow.identity();
+  const finalKey = await canonKey(identity, schemas, "reprinted\u0000" + statements.map((s) => s.sql).join(";\n"));
+  const hit = await getCanon(finalKey);
+  if (hit) return hit;
+  let first: Snapshot | undefined;
+  let inPlace = false;
+  let second = await shadow.canonicalize(async (db) => {
+    await loadStatements(db, statements);
+    first = await introspect(db, { schemas });
+    const again = reprintStatements(first);
+    if (again === undefined) return;
+    await loadStatements(db, again);
+    inPlace = true;
+  }, schemas);
+  if (!first) throw new Error("the shadow did not run the load");
+  if (!inPlace) second = await printOnce(shadow, statementsOf(first), schemas);
+  const result = withUnmanaged(second, first.unmanaged);
+  await putCanon(finalKey, result);
+  const onceDdl = statementsOf(first).map((s) => s.sql).join(";\n");
+  await putCanon(await canonKey(identity, schemas, onceDdl), result);
+  return result;
 }
 
 /** Canonicalise a SQL script (a `.sql` source): printed twice; its schemas are whatever it creates. */

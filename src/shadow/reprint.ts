@@ -1,0 +1,49 @@
+/**
+ * The second printing, done in place: re-execute, in the shadow that already holds the schema,
+ * only the definitions whose text PostgreSQL may print differently the second time (CHECKs,
+ * exclusion constraints, column defaults, expression and partial indexes), instead of emptying
+ * the shadow and loading everything again. The result is the same as a full reload: each
+ * definition is parsed again in the same table.
+ * @module
+ */
+import type { DdlStatement } from "../model/ddl.ts";
+import { qualify, quoteIdent } from "../model/quote.ts";
+import { objectsOfKind, type Snapshot } from "../model/snapshot.ts";
+import { tableId } from "../model/ids.ts";
+
+/** Indexes whose text holds an expression or a predicate (the only parts that can reprint differently). */
+function hasExpression(definition: string): boolean {
+  const cols = definition.slice(definition.indexOf(" USING "));
+  return / WHERE /.test(definition) || /\(.*\(/.test(cols.replace(/ INCLUDE \(.*$/, ""));
+}
+
+/**
+ * Statements that re-execute the expression-bearing definitions of a once-printed snapshot, or
+ * undefined when it has generated columns (their expression cannot be replaced in place on every
+ * server version): then the caller reloads everything.
+ */
+export function reprintStatements(first: Snapshot): DdlStatement[] | undefined {
+  const columns = objectsOfKind(first, "column");
+  if (columns.some((c) => c.generated !== undefined)) return undefined;
+  const byTable = new Map<string, string[]>();
+  const push = (schema: string, table: string, clause: string) => {
+    const key = tableId(schema, table);
+    byTable.set(key, [...(byTable.get(key) ?? []), clause]);
+  };
+  const checks = objectsOfKind(first, "constraint").filter((c) => c.type === "c" || c.type === "x");
+  for (const c of checks) push(c.schema, c.table, `DROP CONSTRAINT ${quoteIdent(c.name)}`);
+  for (const c of checks) push(c.schema, c.table, `ADD CONSTRAINT ${quoteIdent(c.name)} ${c.definition}`);
+  for (const c of columns) {
+    if (c.default !== undefined) push(c.schema, c.table, `ALTER COLUMN ${quoteIdent(c.name)} SET DEFAULT ${c.default}`);
+  }
+  const out: DdlStatement[] = [];
+  for (const t of objectsOfKind(first, "table")) {
+    const clauses = byTable.get(t.id);
+    if (clauses) out.push({ sql: `ALTER TABLE ${qualify(t.schema, t.name)} ${clauses.join(", ")}` });
+  }
+  for (const i of objectsOfKind(first, "index")) {
+    if (!hasExpression(i.definition)) continue;
+    out.push({ sql: `DROP INDEX ${qualify(i.schema, i.name)}` }, { sql: i.definition });
+  }
+  return out;
+}
