@@ -97,10 +97,14 @@ if (values.check) {
   const ran = new Set(results.map((r) => r.id));
   const listed = (await readPassing()).filter((id) => ran.has(id));
   const byId = new Map(results.map((r) => [r.id, r]));
-  const regressed = listed.filter((id) => !passing.has(id));
+  const missing = values.filter ? [] : (await readPassing()).filter((id) => !ran.has(id));
+  const regressed = [...listed.filter((id) => !passing.has(id)), ...missing];
   if (regressed.length > 0) {
     console.log(`\nRegressions: ${regressed.length} case(s) listed in passing.txt no longer pass:`);
-    for (const id of regressed) console.log(`  ${id}: ${byId.get(id)?.status}: ${byId.get(id)?.cause}`);
+    for (const id of regressed) {
+      const r = byId.get(id);
+      console.log(`  ${id}: ${r ? `${r.status}: ${r.cause}` : "no such case"}`);
+    }
     Deno.exit(1);
   }
   const newly = [...passing].filter((id) => !listed.includes(id));

@@ -38,8 +38,14 @@ export interface CaseResult {
   detail?: string;
   /** Statements in the plan. */
   steps?: number;
+  /** The planned statements (first plan), for triage. */
+  plan?: string[];
+  /** Objects of A or B that pgconverge lists as not managed (so not compared). */
+  unmanaged?: string[];
   /** For a pass: whether `pg_dump --schema-only` of A and B also agree (undefined when not compared). */
   dumpEqual?: boolean;
+  /** For a pass whose dumps differ: lines only in A (`A: …`) or only in B (`B: …`), at most 20. */
+  dumpDiff?: string[];
   /** Wall time in milliseconds. */
   ms: number;
 }
@@ -81,11 +87,15 @@ async function stage<T>(name: string, f: () => Promise<T>): Promise<T> {
 export function shortMessage(message: string, words = 8): string {
   const generic = message
     .replace(/^\S*\.sql(:\d+:\d+)?: /, "")
-    .replace(/^PostgreSQL rejected the schema: /, "rejected: ")
+    .replace(/^PostgreSQL rejected (the schema|this): /, "rejected: ")
+    .replace(/^Statement \d+ \([^)]*\) failed: /, "")
+    .replace(/ \(and \d+ more\)/, "")
     .replace(/"(?:[^"]|"")*"/g, "…")
     .replace(/\(\w+:[^)\s]*\)/g, "(…)")
     .replace(/\b[\w$]+(\.[\w$]+)+\b/g, "…")
     .replace(/\b\d+\b/g, "N")
+    .replace(/(?<=\s|^)[^\s…]*(_|\d)[^\s…]*/g, "…")
+    .replace(/…(\s…)+/g, "…")
     .replace(/\s+/g, " ")
     .trim();
   const parts = generic.split(" ");
@@ -126,7 +136,10 @@ export async function scratchDatabase(admin: string): Promise<{ url: string; dro
   await withAdmin(admin, (sql) => sql.unsafe(`CREATE DATABASE ${quoteIdent(name)}`));
   return {
     url: serverUrl(admin, name),
-    drop: () => withAdmin(admin, (sql) => sql.unsafe(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`)),
+    drop: () =>
+      withAdmin(admin, async (sql) => {
+        await sql.unsafe(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+      }),
   };
 }
 
@@ -222,6 +235,18 @@ async function dumpLines(url: string): Promise<string[] | undefined> {
   }
 }
 
+/** Lines of one sorted multiset missing from the other, each way. */
+function lineDiff(a: string[], b: string[]): string[] {
+  const count = new Map<string, number>();
+  for (const l of a) count.set(l, (count.get(l) ?? 0) + 1);
+  for (const l of b) count.set(l, (count.get(l) ?? 0) - 1);
+  const out: string[] = [];
+  for (const [l, n] of count) {
+    for (let i = 0; i < Math.abs(n); i++) out.push(`${n > 0 ? "A" : "B"}: ${l}`);
+  }
+  return out.slice(0, 20);
+}
+
 async function judgeIn(c: Case, env: JudgeEnv, urlA: string, urlB: string, result: CaseResult): Promise<void> {
   const current = await Deno.readTextFile(`${c.dir}/current.sql`);
   const desiredPath = `${c.dir}/desired.sql`;
@@ -243,6 +268,7 @@ async function judgeIn(c: Case, env: JudgeEnv, urlA: string, urlB: string, resul
   try {
     const { plan, fromDb } = await stage("plan", () => planOnce(urlA, desiredPath, env.shadow));
     result.steps = plan.steps.length;
+    result.plan = plan.steps.map((s) => s.sql);
     try {
       if (plan.steps.length > 0) {
         const text = await stage("write", () => writeMigration(plan, { allowDestructive: true }));
@@ -261,6 +287,7 @@ async function judgeIn(c: Case, env: JudgeEnv, urlA: string, urlB: string, resul
     ]);
     const scope = [...new Set([...plan.schemas, ...b.schemas])].sort();
     const ra = restrictToSchemas(a, scope), rb = restrictToSchemas(b, scope);
+    result.unmanaged = [...new Set([...a.unmanaged ?? [], ...b.unmanaged ?? []])].sort();
     if (await fingerprint(ra) !== await fingerprint(rb)) {
       const diffs = differingIds(ra, rb);
       Object.assign(result, { status: "fail", cause: "not converged", detail: diffs.join("\n") });
@@ -276,7 +303,10 @@ async function judgeIn(c: Case, env: JudgeEnv, urlA: string, urlB: string, resul
     result.status = "pass";
     if (env.dump) {
       const [da, db] = [await dumpLines(urlA), await dumpLines(urlB)];
-      if (da && db) result.dumpEqual = da.join("\n") === db.join("\n");
+      if (da && db) {
+        result.dumpEqual = da.join("\n") === db.join("\n");
+        if (!result.dumpEqual) result.dumpDiff = lineDiff(da, db);
+      }
     }
   } catch (e) {
     const s = e instanceof StageError ? e : new StageError("plan", e);

@@ -11,6 +11,8 @@ export interface SourceSummary {
   loads: number;
   /** Cases that pass. */
   pass: number;
+  /** Passing cases where neither database holds objects pgconverge does not manage. */
+  clean: number;
   /** Passing cases whose `pg_dump --schema-only` of A and B also agree. */
   dumpEqual: number;
 }
@@ -19,10 +21,11 @@ export interface SourceSummary {
 export function summarize(results: CaseResult[]): SourceSummary[] {
   const by = new Map<string, SourceSummary>();
   for (const r of results) {
-    const s = by.get(r.source) ?? { source: r.source, total: 0, loads: 0, pass: 0, dumpEqual: 0 };
+    const s = by.get(r.source) ?? { source: r.source, total: 0, loads: 0, pass: 0, clean: 0, dumpEqual: 0 };
     s.total++;
     if (r.status !== "does-not-load") s.loads++;
     if (r.status === "pass") s.pass++;
+    if (r.status === "pass" && (r.unmanaged ?? []).length === 0) s.clean++;
     if (r.dumpEqual) s.dumpEqual++;
     by.set(r.source, s);
   }
@@ -52,16 +55,20 @@ export function reportText(results: CaseResult[], dumped: boolean): string {
       total: t.total + s.total,
       loads: t.loads + s.loads,
       pass: t.pass + s.pass,
+      clean: t.clean + s.clean,
       dumpEqual: t.dumpEqual + s.dumpEqual,
     }),
-    { source: "all", total: 0, loads: 0, pass: 0, dumpEqual: 0 },
+    { source: "all", total: 0, loads: 0, pass: 0, clean: 0, dumpEqual: 0 },
   );
-  lines.push("source            total  loads   pass  pass/loads" + (dumped ? "  pass+dump-equal" : ""));
+  lines.push(
+    "source            total  loads   pass  pass/loads  pass+nothing-unmanaged" + (dumped ? "  pass+dump-equal" : ""),
+  );
   for (const s of [...sums, all]) {
     lines.push(
       `${s.source.padEnd(16)} ${String(s.total).padStart(6)} ${String(s.loads).padStart(6)} ${
         String(s.pass).padStart(6)
-      }  ${pct(s.pass, s.loads).padStart(10)}` + (dumped ? `  ${String(s.dumpEqual).padStart(15)}` : ""),
+      }  ${pct(s.pass, s.loads).padStart(10)}  ${String(s.clean).padStart(22)}` +
+        (dumped ? `  ${String(s.dumpEqual).padStart(15)}` : ""),
     );
   }
   for (const [title, status] of [["Failures by cause", "fail"], ["Does not load", "does-not-load"]] as const) {
