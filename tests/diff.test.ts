@@ -119,3 +119,17 @@ Deno.test("plan() is deterministic: the same inputs give the same steps and fing
   assert.deepEqual(a.steps, b.steps);
   assert.equal(a.to, b.to);
 });
+
+Deno.test("plan() drops an enum type only after the columns that used it were converted", async () => {
+  const color = { kind: "enum" as const, id: "type:public.color", schema: "public", name: "color", values: ["red"] };
+  const from = snap(color, table("foo"), column("foo", "c", "public.color"));
+  const to = snap(table("foo"), column("foo", "c", "character varying(255)"));
+  const plan = await buildPlan(from, to);
+  const order = plan.steps.map((s) => s.op);
+  assert.ok(order.indexOf("alter_column") < order.indexOf("drop_enum"), order.join(", "));
+});
+
+Deno.test("diff() refuses to create a partitioned table as a plain one", () => {
+  const to = snap({ ...table("events"), partitioned: true });
+  assert.throws(() => diff(snap(), to), /partitioned/);
+});

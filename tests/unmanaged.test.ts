@@ -37,3 +37,22 @@ Deno.test("[server] drift and plan list unmanaged objects; --strict turns them i
     await db.drop();
   }
 });
+
+Deno.test("[server] a live table resting on an unmanaged sequence is still compared, with the server's own text", async () => {
+  const db = await serverDb();
+  try {
+    await db.exec("CREATE SEQUENCE s; CREATE TABLE t (id int DEFAULT nextval('s'), k text CHECK (k IN ('a', 'b')))");
+    const dir = await Deno.makeTempDir();
+    await Deno.writeTextFile(
+      `${dir}/desired.sql`,
+      "CREATE SEQUENCE s; CREATE TABLE t (id int DEFAULT nextval('s'), k text CHECK (k IN ('a', 'b')), x int);",
+    );
+    const r = await cli(["plan", "--from", db.url, "--to", `${dir}/desired.sql`, "--format", "json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const plan = JSON.parse(r.stdout);
+    assert.deepEqual(plan.steps.map((s: { sql: string }) => s.sql), ["ALTER TABLE public.t ADD COLUMN x integer;"]);
+    assert.deepEqual(plan.unmanaged, ["sequence public.s"]);
+  } finally {
+    await db.drop();
+  }
+});

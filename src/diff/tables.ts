@@ -1,5 +1,7 @@
 /** Diff of schemas and tables (a table's columns are created with it). @module */
+import { PgcError } from "../model/errors.ts";
 import { tableId } from "../model/ids.ts";
+import { qualify } from "../model/quote.ts";
 import type { Change } from "./change.ts";
 import { type DiffContext, pairs } from "./diff.ts";
 
@@ -18,7 +20,22 @@ export function diffTables(ctx: DiffContext): Change[] {
   const cols = pairs(ctx, "column").to;
   const out: Change[] = [];
   for (const [id, t] of to) {
-    if (from.has(id)) continue;
+    const live = from.get(id);
+    if (live && Boolean(live.partitioned) !== Boolean(t.partitioned)) {
+      throw new PgcError("unsupported", `Table ${qualify(t.schema, t.name)} changes between plain and partitioned.`, {
+        hint: "Partitioning is not managed yet: change it by hand, then plan again.",
+      });
+    }
+    if (live) continue;
+    if (t.partitioned) {
+      throw new PgcError(
+        "unsupported",
+        `Table ${qualify(t.schema, t.name)} is partitioned; creating it is not managed yet.`,
+        {
+          hint: "Create the partitioned table and its partitions by hand, then plan again.",
+        },
+      );
+    }
     const columns = [...cols.values()].filter((c) => tableId(c.schema, c.table) === id);
     out.push({ op: "create_table", to: t, columns });
   }

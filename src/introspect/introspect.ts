@@ -61,8 +61,10 @@ export async function introspect(db: Queryable, opts: IntrospectOptions = {}): P
       const values = JSON.parse(r.labels) as string[];
       objects.push({ kind: "enum", id: typeId(r.schema, r.name), schema: r.schema, name: r.name, values });
     }
-    for (const r of await db.query<{ schema: string; name: string }>(Q_TABLES, [present])) {
-      objects.push({ kind: "table", id: tableId(r.schema, r.name), schema: r.schema, name: r.name });
+    for (const r of await db.query<{ schema: string; name: string; partitioned: boolean }>(Q_TABLES, [present])) {
+      const t: DbObject = { kind: "table", id: tableId(r.schema, r.name), schema: r.schema, name: r.name };
+      if (r.partitioned === true || (r.partitioned as unknown) === "t") t.partitioned = true;
+      objects.push(t);
     }
     const tables = new Set(objects.filter((o) => o.kind === "table").map((o) => o.id));
     const owned = new Set(

@@ -32,11 +32,14 @@ WHERE n.nspname = ANY($1::text[])
 GROUP BY 1, 2
 ORDER BY 1, 2`;
 
-/** Tables and partitioned tables that no extension owns. */
+/**
+ * Tables and partitioned tables that no extension owns. Partitions are not modelled yet: they are
+ * listed as unmanaged (Q_UNMANAGED), not planned as tables of their own.
+ */
 export const Q_TABLES = `
-SELECT n.nspname AS schema, c.relname AS name
+SELECT n.nspname AS schema, c.relname AS name, c.relkind = 'p' AS partitioned
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY($1::text[])
+WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY($1::text[]) AND NOT c.relispartition
   AND NOT EXISTS (SELECT 1 FROM pg_depend d
                   WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
 ORDER BY 1, 2`;
@@ -73,7 +76,10 @@ JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid
 WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
   AND d.deptype = 'a' AND tn.nspname = ANY($1::text[])`;
 
-/** Table constraints (NOT NULL rows of PostgreSQL 18, contype 'n', are column attributes here). */
+/**
+ * Table constraints (NOT NULL rows of PostgreSQL 18, contype 'n', are column attributes here).
+ * Clones PostgreSQL makes itself for partitions (`conparentid` set) follow their parent.
+ */
 export const Q_CONSTRAINTS = `
 SELECT n.nspname AS schema, c.relname AS table, con.conname AS name, con.contype::text AS type,
        pg_get_constraintdef(con.oid) AS definition,
@@ -84,7 +90,7 @@ JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_class rc ON rc.oid = con.confrelid
 LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
 WHERE con.contype IN ('p', 'u', 'f', 'c', 'x') AND c.relkind IN ('r', 'p')
-  AND n.nspname = ANY($1::text[])
+  AND n.nspname = ANY($1::text[]) AND con.conparentid = 0
 ORDER BY 1, 2, 3`;
 
 /** Indexes that do not back a primary key, unique or exclusion constraint. */

@@ -26,7 +26,7 @@ export function definitionOf(o: DbObject): string {
     case "enum":
       return `ENUM (${o.values.map(quoteLiteral).join(", ")})`;
     case "table":
-      return `TABLE ${qualify(o.schema, o.name)}`;
+      return `TABLE ${qualify(o.schema, o.name)}${o.partitioned ? " PARTITIONED" : ""}`;
     case "column":
       return columnDefinition(o);
     case "constraint":

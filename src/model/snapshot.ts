@@ -42,6 +42,8 @@ export interface TableObject {
   schema: string;
   /** Table name, unquoted. */
   name: string;
+  /** A partitioned table: its partitioning is not managed yet, so it is never created or changed. */
+  partitioned?: boolean;
 }
 
 /** A column, with every attribute that is part of its canonical definition. */

@@ -36,7 +36,10 @@ function unsupported(message: string): never {
   });
 }
 
-/** The statements that carry out one change. */
+/**
+ * The statements that carry out one change. Types and schemas are dropped last of all, after the
+ * columns that used them were converted and the tables in them dropped.
+ */
 export function stepsFor(ch: Change): Step[] {
   switch (ch.op) {
     case "rename": {
@@ -54,8 +57,8 @@ export function stepsFor(ch: Change): Step[] {
         ...step(
           ch.from.id,
           ch.op,
-          "drop",
-          70,
+          "post",
+          290,
           `DROP SCHEMA ${quoteIdent(ch.from.name)};`,
           "schema is not in the desired schema",
         ),
@@ -72,8 +75,8 @@ export function stepsFor(ch: Change): Step[] {
         ...step(
           ch.from.id,
           ch.op,
-          "drop",
-          65,
+          "post",
+          280,
           `DROP TYPE ${qualify(ch.from.schema, ch.from.name)};`,
           "enum type is not in the desired schema",
         ),

@@ -37,33 +37,52 @@ export function addConstraintSql(c: ConstraintObject): string {
   return `ALTER TABLE ${qualify(c.schema, c.table)} ADD CONSTRAINT ${quoteIdent(c.name)} ${c.definition};`;
 }
 
+/** One statement of a snapshot, with the ids of the objects it creates. */
+export interface SnapshotStatement {
+  /** The statement, ending with a semicolon. */
+  sql: string;
+  /** Ids of the objects it creates (a CREATE TABLE creates the table and its columns). */
+  ids: string[];
+}
+
 /**
- * The snapshot's statements in load order, grouped in sections (schemas, tables, each constraint
- * kind, indexes, comments); each statement ends with a semicolon.
+ * The snapshot's statements in load order, grouped in sections (schemas, enums, tables, each
+ * constraint kind, indexes, foreign keys, comments).
  */
-export function snapshotSections(snap: Snapshot): string[][] {
-  const sections: string[][] = [];
+export function snapshotStatements(snap: Snapshot): SnapshotStatement[][] {
+  const sections: SnapshotStatement[][] = [];
+  const one = (sql: string, id: string): SnapshotStatement => ({ sql, ids: [id] });
   sections.push(
-    objectsOfKind(snap, "schema").filter((s) => s.name !== "public").map((s) => `CREATE SCHEMA ${quoteIdent(s.name)};`),
+    objectsOfKind(snap, "schema").filter((s) => s.name !== "public").map((s) =>
+      one(`CREATE SCHEMA ${quoteIdent(s.name)};`, s.id)
+    ),
   );
-  sections.push(objectsOfKind(snap, "enum").map(createEnumSql));
+  sections.push(objectsOfKind(snap, "enum").map((e) => one(createEnumSql(e), e.id)));
   const columnsByTable = new Map<string, ColumnObject[]>();
   for (const c of objectsOfKind(snap, "column")) {
     const key = tableId(c.schema, c.table);
     columnsByTable.set(key, [...(columnsByTable.get(key) ?? []), c]);
   }
   for (const t of objectsOfKind(snap, "table")) {
-    sections.push([createTableSql(t.schema, t.name, columnsByTable.get(t.id) ?? [])]);
+    const columns = columnsByTable.get(t.id) ?? [];
+    sections.push([{ sql: createTableSql(t.schema, t.name, columns), ids: [t.id, ...columns.map((c) => c.id)] }]);
   }
   const constraints = objectsOfKind(snap, "constraint");
-  for (const type of CONSTRAINT_ORDER) sections.push(constraints.filter((c) => c.type === type).map(addConstraintSql));
-  sections.push(objectsOfKind(snap, "index").map((i) => `${i.definition};`));
+  for (const type of CONSTRAINT_ORDER) {
+    sections.push(constraints.filter((c) => c.type === type).map((c) => one(addConstraintSql(c), c.id)));
+  }
+  sections.push(objectsOfKind(snap, "index").map((i) => one(`${i.definition};`, i.id)));
   // A foreign key may rest on a unique index rather than a constraint: foreign keys come last.
-  sections.push(constraints.filter((c) => c.type === "f").map(addConstraintSql));
+  sections.push(constraints.filter((c) => c.type === "f").map((c) => one(addConstraintSql(c), c.id)));
   sections.push(
-    objectsOfKind(snap, "comment").map((c) => `COMMENT ON ${commentTarget(c)} IS ${quoteLiteral(c.text)};`),
+    objectsOfKind(snap, "comment").map((c) => one(`COMMENT ON ${commentTarget(c)} IS ${quoteLiteral(c.text)};`, c.id)),
   );
   return sections.filter((s) => s.length > 0);
+}
+
+/** The snapshot's statements in load order, grouped in sections, as text. */
+export function snapshotSections(snap: Snapshot): string[][] {
+  return snapshotStatements(snap).map((section) => section.map((st) => st.sql));
 }
 
 /** Render a snapshot as canonical DDL, in a fixed order, ending with a newline. */

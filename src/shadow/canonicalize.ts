@@ -9,9 +9,12 @@
  * version. Both sides end printed twice, by one printer.
  * @module
  */
+import type { Queryable } from "../db/queryable.ts";
 import type { DdlStatement } from "../model/ddl.ts";
 import type { Snapshot } from "../model/snapshot.ts";
-import { snapshotSections } from "../render/snapshot_sql.ts";
+import { SqlError } from "../db/errors.ts";
+import { PgcError } from "../model/errors.ts";
+import { snapshotSections, snapshotStatements } from "../render/snapshot_sql.ts";
 import { introspect } from "../introspect/introspect.ts";
 import { canonKey, getCanon, putCanon } from "./canon_cache.ts";
 import { reprintStatements } from "./reprint.ts";
@@ -43,47 +46,53 @@ function statementsOf(snap: Snapshot) {
 }
 
 /**
- * Canonicalise located DDL statements (the desired side of a schema.yaml): printed twice, the
- * second time in place (see reprint.ts). The result is also cached under the once-printed DDL,
- * which is what a live database made from the same file looks like: its lookup then hits.
+ * Load something into the shadow, read it (the first printing), re-execute its expression-bearing
+ * definitions in place and read it again (the second printing; see reprint.ts). The result is
+ * also cached under the once-printed DDL, which is what a live database made from the same input
+ * looks like: its lookup then hits.
  */
-export async function canonicalizeStatements(
+async function printTwice(
   shadow: Shadow,
-  statements: DdlStatement[],
-  schemas: string[],
+  keyText: string,
+  schemas: string[] | undefined,
+  load: (db: Queryable) => Promise<void>,
 ): Promise<Snapshot> {
   const identity = await shadow.identity();
-  const finalKey = await canonKey(identity, schemas, "reprinted\u0000" + statements.map((s) => s.sql).join(";\n"));
+  const finalKey = await canonKey(identity, schemas, "reprinted\u0000" + keyText);
   const hit = await getCanon(finalKey);
   if (hit) return hit;
   let first: Snapshot | undefined;
   let inPlace = false;
   let second = await shadow.canonicalize(async (db) => {
-    await loadStatements(db, statements);
-    first = await introspect(db, { schemas });
+    await load(db);
+    first = await introspect(db, schemas ? { schemas } : {});
     const again = reprintStatements(first);
     if (again === undefined) return;
     await loadStatements(db, again);
     inPlace = true;
   }, schemas);
   if (!first) throw new Error("the shadow did not run the load");
-  if (!inPlace) second = await printOnce(shadow, statementsOf(first), schemas);
+  if (!inPlace) second = await printOnce(shadow, statementsOf(first), first.schemas);
   const result = withUnmanaged(second, first.unmanaged);
   await putCanon(finalKey, result);
   const onceDdl = statementsOf(first).map((s) => s.sql).join(";\n");
-  await putCanon(await canonKey(identity, schemas, onceDdl), result);
+  await putCanon(await canonKey(identity, first.schemas, onceDdl), result);
   return result;
 }
 
+/** Canonicalise located DDL statements (the desired side of a schema.yaml): printed twice. */
+export function canonicalizeStatements(
+  shadow: Shadow,
+  statements: DdlStatement[],
+  schemas: string[],
+): Promise<Snapshot> {
+  const text = statements.map((s) => s.sql).join(";\n");
+  return printTwice(shadow, text, schemas, (db) => loadStatements(db, statements));
+}
+
 /** Canonicalise a SQL script (a `.sql` source): printed twice; its schemas are whatever it creates. */
-export async function canonicalizeScript(shadow: Shadow, text: string, file: string): Promise<Snapshot> {
-  const key = await canonKey(await shadow.identity(), undefined, text);
-  let once = await getCanon(key);
-  if (!once) {
-    once = await shadow.canonicalize((db) => loadScript(db, text, file));
-    await putCanon(key, once);
-  }
-  return withUnmanaged(await printOnce(shadow, statementsOf(once), once.schemas), once.unmanaged);
+export function canonicalizeScript(shadow: Shadow, text: string, file: string): Promise<Snapshot> {
+  return printTwice(shadow, "script\u0000" + text, undefined, (db) => loadScript(db, text, file));
 }
 
 /**
@@ -93,6 +102,49 @@ export async function canonicalizeScript(shadow: Shadow, text: string, file: str
  * result is the live schema as PostgreSQL would show it after them.
  */
 export async function canonicalizeLive(shadow: Shadow, live: Snapshot, after: string[] = []): Promise<Snapshot> {
-  const extra = after.map((sql) => ({ sql: sql.replace(/;$/, "") }));
-  return withUnmanaged(await printOnce(shadow, [...statementsOf(live), ...extra], live.schemas), live.unmanaged);
+  const statements = [
+    ...snapshotStatements(live).flat(),
+    ...after.map((sql) => ({ sql, ids: [] as string[] })),
+  ].map((st) => ({ sql: st.sql.replace(/;$/, ""), ids: st.ids }));
+  const key = await canonKey(await shadow.identity(), live.schemas, statements.map((s) => s.sql).join(";\n"));
+  const hit = await getCanon(key);
+  if (hit) return withUnmanaged(hit, live.unmanaged);
+  let snap: Snapshot;
+  try {
+    snap = await shadow.canonicalize((db) => loadStatements(db, statements), live.schemas);
+  } catch (e) {
+    if (!(e instanceof PgcError) || e.code !== "sql_invalid") throw e;
+    snap = await reprintWhatLoads(shadow, live, statements);
+  }
+  await putCanon(key, snap);
+  return withUnmanaged(snap, live.unmanaged);
+}
+
+/**
+ * A live schema can rest on objects the model does not cover (a sequence named in a default, a
+ * function in a CHECK, a table in an unmanaged schema): those statements cannot load in the
+ * shadow. Load what does, one by one, and keep the live server's own text for the objects that
+ * did not: they are still compared, printed once instead of twice.
+ */
+async function reprintWhatLoads(
+  shadow: Shadow,
+  live: Snapshot,
+  statements: Array<{ sql: string; ids: string[] }>,
+): Promise<Snapshot> {
+  const failed = new Set<string>();
+  const snap = await shadow.canonicalize(async (db) => {
+    for (const st of statements) {
+      try {
+        await db.exec(st.sql + ";");
+      } catch (e) {
+        if (!(e instanceof SqlError)) throw e;
+        for (const id of st.ids) failed.add(id);
+      }
+    }
+  }, live.schemas);
+  for (const id of failed) {
+    const o = live.objects.get(id);
+    if (o) snap.objects.set(id, o);
+  }
+  return snap;
 }
