@@ -133,3 +133,26 @@ Deno.test("diff() refuses to create a partitioned table as a plain one", () => {
   const to = snap({ ...table("events"), partitioned: true });
   assert.throws(() => diff(snap(), to), /partitioned/);
 });
+
+Deno.test("plan() rebuilds only the FKs that rest on the key being replaced", async () => {
+  const fk = constraint("o", "fk_o_items", "f", "FOREIGN KEY (item_id) REFERENCES public.items(id)", {
+    references: "table:public.items",
+  });
+  const pk = constraint("items", "items_pkey", "p", "PRIMARY KEY (id)");
+  const from = snap(table("items"), table("o"), pk, constraint("items", "uq_score", "u", "UNIQUE (score)"), fk);
+  const to = snap(table("items"), table("o"), pk, fk);
+  const plan = await buildPlan(from, to);
+  assert.deepEqual(plan.steps.map((s) => `${s.op} ${s.id}`), ["drop_constraint constraint:public.items.uq_score"]);
+});
+
+Deno.test("plan() adds new columns in the order they are declared, not by name", async () => {
+  const from = snap(table("t"), column("t", "id", "integer", { position: 1 }));
+  const to = snap(
+    table("t"),
+    column("t", "id", "integer", { position: 1 }),
+    column("t", "zeta", "integer", { position: 2 }),
+    column("t", "alpha", "integer", { position: 3 }),
+  );
+  const plan = await buildPlan(from, to);
+  assert.deepEqual(plan.steps.map((s) => s.id), ["column:public.t.zeta", "column:public.t.alpha"]);
+});

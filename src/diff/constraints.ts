@@ -22,6 +22,18 @@ export function constraintKindWord(c: ConstraintObject): string {
   return KIND_WORD[c.type];
 }
 
+/** The sorted column list of a primary key or unique constraint, with its table. */
+function keyOf(c: ConstraintObject): string {
+  const cols = c.definition.match(/^(?:PRIMARY KEY|UNIQUE(?: NULLS NOT DISTINCT)?) \((.*?)\)/)?.[1] ?? c.definition;
+  return `${tableId(c.schema, c.table)}\t${cols.split(", ").sort().join(", ")}`;
+}
+
+/** The sorted referenced column list of a foreign key (PostgreSQL needs a key on exactly those). */
+function referencedColumns(fk: ConstraintObject): string {
+  const cols = fk.definition.match(/ REFERENCES .*?\((.*?)\)/)?.[1] ?? fk.definition;
+  return cols.split(", ").sort().join(", ");
+}
+
 /** Constraints to add, drop, replace and rename. */
 export function diffConstraints(ctx: DiffContext): Change[] {
   const { from, to } = pairs(ctx, "constraint");
@@ -31,7 +43,8 @@ export function diffConstraints(ctx: DiffContext): Change[] {
   );
   // Keys (PK/unique) that are dropped or replaced: FKs pointing at their table must be dropped first
   // and re-added after, or the drop fails.
-  const rebuiltKeysOn = new Set<string>();
+  // "table id\tcolumn list" of every key that goes away for a while.
+  const rebuiltKeys = new Set<string>();
   const dropped = new Set<string>();
   for (const [id, c] of to) {
     const live = from.get(id);
@@ -41,7 +54,7 @@ export function diffConstraints(ctx: DiffContext): Change[] {
         out.push({ op: "drop_constraint", from: live, replacedBy: c });
         out.push({ op: "add_constraint", to: c, replaces: live, tableIsNew });
         dropped.add(live.id);
-        if (live.type === "p" || live.type === "u") rebuiltKeysOn.add(tableId(live.schema, live.table));
+        if (live.type === "p" || live.type === "u") rebuiltKeys.add(keyOf(live));
       }
       continue;
     }
@@ -59,10 +72,11 @@ export function diffConstraints(ctx: DiffContext): Change[] {
   for (const c of onlyFrom) {
     out.push({ op: "drop_constraint", from: c });
     dropped.add(c.id);
-    if (c.type === "p" || c.type === "u") rebuiltKeysOn.add(tableId(c.schema, c.table));
+    if (c.type === "p" || c.type === "u") rebuiltKeys.add(keyOf(c));
   }
   for (const fk of from.values()) {
-    if (fk.type !== "f" || dropped.has(fk.id) || !fk.references || !rebuiltKeysOn.has(fk.references)) continue;
+    if (fk.type !== "f" || dropped.has(fk.id) || !fk.references) continue;
+    if (!rebuiltKeys.has(`${fk.references}\t${referencedColumns(fk)}`)) continue;
     if (ctx.droppedTables.has(tableId(fk.schema, fk.table))) continue;
     const keep = to.get(fk.id) ?? [...to.values()].find((c) => ctx.matched.get(c.id)?.id === fk.id);
     if (!keep) continue;

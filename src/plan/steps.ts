@@ -257,7 +257,7 @@ function addColumn(c: ColumnObject, deferNotNull: boolean): Step[] {
     c.id,
     "add_column",
     "pre",
-    130,
+    130 + c.position / 100000, // new columns keep the order they are declared in
     `${alterTable(c)} ADD COLUMN ${quoteIdent(c.name)} ${def};`,
     "column is new",
   );

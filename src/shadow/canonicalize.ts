@@ -72,7 +72,10 @@ async function printTwice(
     inPlace = true;
   }, schemas);
   if (!first) throw new Error("the shadow did not run the load");
-  if (!inPlace) second = await printOnce(shadow, statementsOf(first), first.schemas);
+  if (!inPlace) {
+    second = await printOnce(shadow, statementsOf(first), first.schemas);
+    keepTables(second, first);
+  }
   const result = withUnmanaged(second, first.unmanaged);
   await putCanon(finalKey, result);
   const onceDdl = statementsOf(first).map((s) => s.sql).join(";\n");
@@ -116,8 +119,17 @@ export async function canonicalizeLive(shadow: Shadow, live: Snapshot, after: st
     if (!(e instanceof PgcError) || e.code !== "sql_invalid") throw e;
     snap = await reprintWhatLoads(shadow, live, statements);
   }
+  keepTables(snap, live);
   await putCanon(key, snap);
   return withUnmanaged(snap, live.unmanaged);
+}
+
+/**
+ * Table objects are taken from the source as they are: the reloaded DDL does not carry what the
+ * model records about a table but cannot create (partitioning), and tables hold no expression.
+ */
+function keepTables(snap: Snapshot, source: Snapshot): void {
+  for (const o of source.objects.values()) if (o.kind === "table" && snap.objects.has(o.id)) snap.objects.set(o.id, o);
 }
 
 /**

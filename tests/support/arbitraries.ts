@@ -373,6 +373,9 @@ const TABLE_NAMES = [
   "Customers",
   "LineItems",
   "Widgets",
+  // Long names: default constraint names are cut to 63 bytes the way PostgreSQL cuts them.
+  "customer_subscription_billing_events_archive_v2",
+  "CustomerSubscriptionBillingHistory",
 ];
 const COLUMN_NAMES = [
   "code",
@@ -392,9 +395,26 @@ const COLUMN_NAMES = [
   "OrderNo",
   "DisplayName",
   "IsActive",
+  "subscription_renewal_reminder_sent_at",
+  "subscription_renewal_reminder_sent_by",
+  "PreferredCommunicationChannel",
 ];
 const COMMENTS = ["Customer's orders", "plain words", "ünïcödé ✓", "two\nlines", '100% "quoted"'];
 const FK_ACTIONS = ["NoAction", "Cascade", "SetNull", "SetDefault", "Restrict"];
+
+/** DataProviderMigrate's default `PK_`/`UQ_`/`FK_` name, cut to 63 bytes (names here are ASCII). */
+function defaultName(prefix: string, table: string, columns: string[]): string {
+  return `${prefix}_${table}_${columns.join("_")}`.slice(0, 63);
+}
+
+/**
+ * Whether an unnamed unique on `columns` would get the default name of another unique of `t`
+ * (two long column lists can cut to the same 63 bytes; such a file is invalid, so name it).
+ */
+function defaultUniqueTaken(t: TableModel, columns: string[]): boolean {
+  const auto = defaultName("UQ", t.name, columns);
+  return t.uniques.some((u) => (u.name ?? defaultName("UQ", t.name, u.columns)) === auto);
+}
 
 /** A name not in `taken`: `base`, else `base_2`, `base_3`, … */
 function freshName(base: string, taken: Iterable<string>): string {
@@ -454,7 +474,7 @@ const columnSeedArb: fc.Arbitrary<ColumnSeed> = fc.record({
 });
 
 /** Build a column: the check first, then a default the check allows. */
-function buildColumn(table: string, name: string, s: ColumnSeed): ColumnModel {
+function buildColumn(name: string, s: ColumnSeed): ColumnModel {
   const identity = s.identity && familyOf(s.type) === "int";
   const keep = identity ? [1] : [];
   const check = s.check === null ? undefined : buildCheck(s.type, s.check, keep);
@@ -463,7 +483,7 @@ function buildColumn(table: string, name: string, s: ColumnSeed): ColumnModel {
   if (def !== undefined) col.default = def;
   if (check !== undefined) {
     col.check = check;
-    if (s.namedCheck) col.checkName = `ck_${table}_${name}`;
+    if (s.namedCheck) col.checkName = `ck_${name}`;
   }
   if (s.comment !== null) col.comment = s.comment;
   return col;
@@ -557,7 +577,7 @@ function buildTable(s: TableSeed, index: number, earlier: TableModel[]): TableMo
     columns.push(col);
   }
   for (const c of s.columns) {
-    columns.push(buildColumn(name, freshName(COLUMN_NAMES[c.name], taken()), c.seed));
+    columns.push(buildColumn(freshName(COLUMN_NAMES[c.name], taken()), c.seed));
   }
   const t: TableModel = { schema, name, columns, uniques: [], fks: [], indexes: [], checks: [] };
 
@@ -574,7 +594,7 @@ function buildTable(s: TableSeed, index: number, earlier: TableModel[]): TableMo
     const fkCols = target.pk!.columns.map((pkCol) => {
       const ref = target.columns.find((c) => c.name === pkCol)!;
       const col: ColumnModel = {
-        name: freshName(`${target.name}_${pkCol}`, taken()),
+        name: freshName(`${target.name}_${pkCol}`.slice(0, 59), taken()),
         type: ref.type,
         nullable: !f.notNull,
         explicitNullable: f.notNull,
@@ -592,7 +612,10 @@ function buildTable(s: TableSeed, index: number, earlier: TableModel[]): TableMo
       onUpdate: FK_ACTIONS[f.onUpdate],
       explicitSchema: f.explicit,
     };
-    if (f.named) fk.name = `fk_${name}_${i + 1}`;
+    const auto = defaultName("FK", name, fkCols);
+    if (f.named || t.fks.some((o) => o.name === undefined && defaultName("FK", name, o.columns) === auto)) {
+      fk.name = `fk_${name}_${i + 1}`;
+    }
     t.fks.push(fk);
   });
 
@@ -603,7 +626,8 @@ function buildTable(s: TableSeed, index: number, earlier: TableModel[]): TableMo
     const key = cols.join("\u0000");
     if (seenSets.has(key)) return;
     seenSets.add(key);
-    t.uniques.push(u.named ? { name: `uq_${name}_${i + 1}`, columns: cols } : { columns: cols });
+    const named = u.named || defaultUniqueTaken(t, cols);
+    t.uniques.push(named ? { name: `uq_${name}_${i + 1}`, columns: cols } : { columns: cols });
   });
 
   s.indexes.forEach((ix, i) => {
@@ -872,7 +896,7 @@ function mutate(a: SchemaModel, b: SchemaModel, s: MutationSeed): string | undef
       const ta = a.tables.find((x) => x.schema === t.schema && x.name === t.name);
       const used = [...t.columns, ...ta?.columns ?? []].map((c) => c.name);
       const name = freshName(COLUMN_NAMES[s.pick % COLUMN_NAMES.length], used);
-      const col = buildColumn(t.name, name, s.column);
+      const col = buildColumn(name, s.column);
       if (!col.nullable && col.default === undefined && !col.identity) col.nullable = true;
       t.columns.push(col);
       return `add column ${where}.${name}`;
@@ -966,7 +990,8 @@ function mutate(a: SchemaModel, b: SchemaModel, s: MutationSeed): string | undef
       const col = t.columns[s.pick % t.columns.length];
       if (t.uniques.some((u) => u.columns.length === 1 && u.columns[0] === col.name)) return undefined;
       const named = freshName(`uq_${t.name}_m${s.n % 10}`, t.uniques.map((u) => u.name ?? ""));
-      t.uniques.push(s.flag ? { name: named, columns: [col.name] } : { columns: [col.name] });
+      const explicit = s.flag || defaultUniqueTaken(t, [col.name]);
+      t.uniques.push(explicit ? { name: named, columns: [col.name] } : { columns: [col.name] });
       return `add unique (${col.name}) on ${where}`;
     }
     case "dropUnique": {

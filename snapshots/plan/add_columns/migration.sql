@@ -19,15 +19,15 @@
 -- now: text NOT NULL
 ALTER TABLE public.accounts ADD COLUMN plan text;
 
--- [2/7] pre: add_column column:public.accounts.region
--- reason: column is new
--- now: character varying(8)
-ALTER TABLE public.accounts ADD COLUMN region character varying(8);
-
--- [3/7] pre: add_column column:public.accounts.seats
+-- [2/7] pre: add_column column:public.accounts.seats
 -- reason: column is new
 -- now: integer DEFAULT 1 NOT NULL
 ALTER TABLE public.accounts ADD COLUMN seats integer DEFAULT 1 NOT NULL;
+
+-- [3/7] pre: add_column column:public.accounts.region
+-- reason: column is new
+-- now: character varying(8)
+ALTER TABLE public.accounts ADD COLUMN region character varying(8);
 
 -- [data] Data migration: statements written between this line and -- [/data] run after the
 -- old constraints are dropped and before the new ones are added, in the same transaction.
@@ -62,5 +62,5 @@ COMMENT ON COLUMN public.accounts.region IS 'ISO region code';
 -- expect: comment:column:public.accounts.region 054d1e9eaa1b2b09
 -- expect: constraint:public.accounts.accounts_plan_check a4920753739d39ee
 -- expect: index:public.ix_accounts_plan bbcc1b9d1b652716
--- checksum: sha256:a72c7d3b700bc09c4dd494d7465e6a7b86679520162338470cac0e9cc52d8e60
+-- checksum: sha256:29f62a8e77c3271fd3481b8de41a480a6df1b0f9a9cf274723c749c203f54268
 -- end of migration
