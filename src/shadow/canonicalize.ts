@@ -111,7 +111,11 @@ export async function canonicalizeLive(shadow: Shadow, live: Snapshot, after: st
   ].map((st) => ({ sql: st.sql.replace(/;$/, ""), ids: st.ids }));
   const key = await canonKey(await shadow.identity(), live.schemas, statements.map((s) => s.sql).join(";\n"));
   const hit = await getCanon(key);
-  if (hit) return withUnmanaged(hit, live.unmanaged);
+  if (hit) {
+    // The key is the DDL text, which does not say what keepTables carries over: apply it again.
+    keepTables(hit, live);
+    return withUnmanaged(hit, live.unmanaged);
+  }
   let snap: Snapshot;
   try {
     snap = await shadow.canonicalize((db) => loadStatements(db, statements), live.schemas);
