@@ -4,7 +4,7 @@
  * data section that sneaks in DDL. Every refusal must leave the database as it was.
  */
 import assert, { deepEqual, equal, match } from "node:assert/strict";
-import { cli, tempFile } from "./support/cli.ts";
+import { cli, fillDataSection, tempFile } from "./support/cli.ts";
 import { serverDb, type TestDb } from "./support/db.ts";
 
 const V1 = new URL("./fixtures/outage/v1.yaml", import.meta.url).pathname;
@@ -43,16 +43,6 @@ function usageConstraints(db: TestDb): Promise<Array<{ conname: string; def: str
     `SELECT conname, pg_get_constraintdef(oid) AS def FROM pg_constraint
       WHERE conrelid = 'public.usage_events'::regclass ORDER BY conname`,
   );
-}
-
-/** Put SQL lines just above the data section's closing marker. */
-function fillDataSection(migration: string, sqlLines: string[]): string {
-  const lines = migration.split("\n");
-  const open = lines.findIndex((l) => l.startsWith("-- [data]"));
-  const close = lines.findIndex((l, i) => i > open && l === "-- [/data]");
-  assert(open >= 0 && close > open, "the migration has a data section");
-  lines.splice(close, 0, ...sqlLines);
-  return lines.join("\n");
 }
 
 /** Plan `schema` against the database into `file`; fails the test unless it exits 0. */
@@ -248,7 +238,7 @@ Deno.test("[server] narrowing a varchar never truncates: plan counts the rows th
     assert.doesNotMatch(await Deno.readTextFile(file), /USING code::/);
     const applied = await cli(["apply", file, "--db", db.url]);
     assert.equal(applied.code, 1, applied.stdout);
-    assert.match(applied.stderr, /1 rows of public\.items break it/);
+    assert.match(applied.stderr, /1 rows of public\.items have a code longer than 10 characters\. Rolled back/);
     const rows = await db.query<{ code: string }>("SELECT code FROM items ORDER BY id");
     assert.deepEqual(rows.map((r) => r.code), ["a_value_longer_than_ten", "short"]);
   } finally {

@@ -5,7 +5,7 @@
  * converge so that planning again finds nothing.
  */
 import assert, { deepEqual, match } from "node:assert/strict";
-import { cli } from "./support/cli.ts";
+import { cli, fillDataSection } from "./support/cli.ts";
 import { ENGINES, type TestDb } from "./support/db.ts";
 
 const V1 = new URL("./fixtures/outage/v1.yaml", import.meta.url).pathname;
@@ -39,16 +39,6 @@ function rowDump(db: TestDb): Promise<Array<Record<string, unknown>>> {
   return db.query(
     `SELECT id::text AS id, kind, ctid::text AS ctid, xmin::text AS xmin FROM public.usage_events ORDER BY id`,
   );
-}
-
-/** Put SQL lines just above the data section's closing marker. */
-function fillDataSection(migration: string, sqlLines: string[]): string {
-  const lines = migration.split("\n");
-  const open = lines.findIndex((l) => l.startsWith("-- [data]"));
-  const close = lines.findIndex((l, i) => i > open && l === "-- [/data]");
-  assert(open >= 0 && close > open, "the migration has a data section");
-  lines.splice(close, 0, ...sqlLines);
-  return lines.join("\n");
 }
 
 /** Index of the only line matching `re`. */

@@ -6,6 +6,7 @@
  * Run as main: `deno run scripts/bench/generate.ts 1000 > schema.yaml`.
  * @module
  */
+import { mulberry32 } from "../../tests/support/prng.ts";
 
 /** What the generated file holds, to print next to the timings. */
 export interface GeneratedSchema {
@@ -21,17 +22,7 @@ export interface GeneratedSchema {
   indexes: number;
 }
 
-/** mulberry32: a tiny seeded PRNG, enough for reproducible shapes (not for anything secret). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const NOUNS = [
   "accounts",

@@ -13,7 +13,7 @@ import type { Snapshot } from "../model/snapshot.ts";
 import { hasStatements, type Migration } from "../migration/read.ts";
 import { canonicalizeLive } from "../shadow/canonicalize.ts";
 import type { Shadow } from "../shadow/shadow.ts";
-import { violationCount } from "./violations.ts";
+import type { UnitCount } from "../migration/format.ts";
 
 /** Options for {@link applyMigration}. */
 export interface ApplyOptions {
@@ -42,7 +42,25 @@ async function canonicalLive(db: Queryable, shadow: Shadow, schemas: string[]): 
 
 /** A statement of the migration failed; turned into a PgcError once the transaction is rolled back. */
 class StatementFailed {
-  constructor(readonly sql: string, readonly what: string, readonly error: SqlError) {}
+  constructor(
+    readonly sql: string,
+    readonly what: string,
+    readonly error: SqlError,
+    readonly count?: UnitCount,
+  ) {}
+}
+
+/** Rows breaking the failed statement's rule, counted with the plan's own query on the rolled-back database. */
+async function offendingRows(db: Queryable, e: StatementFailed): Promise<number | undefined> {
+  // Only a data error (integrity class 23, or a value too long) is about rows; a lock timeout is not.
+  const code = e.error.server.sqlstate ?? "";
+  if (!e.count || !(code.startsWith("23") || code === "22001")) return undefined;
+  try {
+    const [row] = await db.query<{ n: unknown }>(e.count.sql);
+    return Number(row.n);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Apply a parsed migration to a database. Throws PgcError on refusal or failure (rolled back). */
@@ -52,16 +70,16 @@ export async function applyMigration(db: Queryable, m: Migration, opts: ApplyOpt
   } catch (e) {
     if (!(e instanceof StatementFailed)) throw e;
     // The transaction is rolled back: counting now sees the original rows.
-    const count = await violationCount(db, e.sql, e.error).catch(() => undefined);
+    const rowsBroken = await offendingRows(db, e);
     const details = [`statement: ${e.sql}`];
     if (e.error.server.detail) details.push(`detail: ${e.error.server.detail}`);
-    const rows = count === undefined ? "" : ` ${count.rows} rows of ${count.table} break it.`;
+    const rows = rowsBroken === undefined ? "" : ` ${rowsBroken} ${e.count!.what}.`;
     const locks = e.error.server.sqlstate === "53200"
       ? `The migration (${m.units.length} statements) takes more locks than the server allows in one transaction, ` +
         "and pgconverge applies all or nothing. Raise max_locks_per_transaction (e.g. ALTER SYSTEM SET " +
         "max_locks_per_transaction = 512, then restart), or converge in steps (a schema.yaml with part of the tables first)."
       : undefined;
-    const hint = count
+    const hint = rowsBroken
       ? `Fix those rows with UPDATE/DELETE statements in the data section of ${opts.file} (between "-- [data]" and "-- [/data]"), then apply again.`
       : locks ?? e.error.server.hint ?? `Fix the cause (or the data section of ${opts.file}), then apply again.`;
     throw new PgcError(
@@ -93,11 +111,11 @@ async function inTransaction(db: Queryable, m: Migration, opts: ApplyOptions): P
       );
     }
     const ran: string[] = [];
-    const run = async (sql: string, what: string) => {
+    const run = async (sql: string, what: string, count?: UnitCount) => {
       try {
         await db.exec(sql);
       } catch (e) {
-        if (e instanceof SqlError) throw new StatementFailed(sql, what, e);
+        if (e instanceof SqlError) throw new StatementFailed(sql, what, e, count);
         throw e;
       }
       ran.push(sql);
@@ -106,7 +124,7 @@ async function inTransaction(db: Queryable, m: Migration, opts: ApplyOptions): P
       if (i === m.dataBefore && m.data !== undefined && hasStatements(m.data)) await run(m.data, "The data section");
       if (i === m.units.length) break;
       const u = m.units[i];
-      await run(u.sql, `Statement ${u.n} (${u.id})`);
+      await run(u.sql, `Statement ${u.n} (${u.id})`, u.count);
     }
     const after = await canonicalLive(db, opts.shadow, m.header.schemas);
     const fp = await fingerprint(after);

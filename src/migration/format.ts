@@ -42,6 +42,16 @@ export interface MigrationUnit {
   sql: string;
   /** True for a statement that may lose data. */
   destructive: boolean;
+  /** The plan's row count for this statement's rule, re-run by apply when the statement fails. */
+  count?: UnitCount;
+}
+
+/** A read-only count of the rows a statement's rule rejects. */
+export interface UnitCount {
+  /** What the count means ("rows of public.t break the new CHECK t_k_check"). */
+  what: string;
+  /** `SELECT count(*)::bigint AS n …`, one line. */
+  sql: string;
 }
 
 /** The checksum over a migration's generated content. */
@@ -52,7 +62,7 @@ export function migrationChecksum(h: MigrationHeader, units: MigrationUnit[], ex
     h.to,
     h.schemas.join(","),
     String(h.allowDestructive),
-    ...units.map((u) => `${u.n}\t${u.phase}\t${u.id}\t${u.destructive}\t${u.sql.trim()}`),
+    ...units.map((u) => `${u.n}\t${u.phase}\t${u.id}\t${u.destructive}\t${u.sql.trim()}\t${u.count?.sql ?? ""}`),
     ...expects.map((e) => `${e.id}\t${e.hash}`),
   ];
   return sha256(parts.join("\n")).then((h) => "sha256:" + h);

@@ -76,6 +76,7 @@ export async function readMigration(text: string, file: string): Promise<Migrati
   let data: string[] | undefined;
   let dataBefore = -1;
   let current: { unit: MigrationUnit; sql: string[]; inSql: boolean } | undefined;
+  let pendingWhat: string | undefined;
   const flush = () => {
     if (!current) return;
     current.unit.sql = current.sql.join("\n").trim();
@@ -97,6 +98,7 @@ export async function readMigration(text: string, file: string): Promise<Migrati
         sql: [],
         inSql: false,
       };
+      pendingWhat = undefined;
       continue;
     }
     if (line.startsWith(DATA_OPEN)) {
@@ -122,7 +124,13 @@ export async function readMigration(text: string, file: string): Promise<Migrati
       break;
     }
     if (!current) continue;
-    if (!current.inSql && line.startsWith("--")) continue;
+    if (!current.inSql && line.startsWith("--")) {
+      if (line.startsWith("-- count: ")) pendingWhat = line.slice("-- count: ".length);
+      if (line.startsWith("-- count-sql: ") && pendingWhat !== undefined) {
+        current.unit.count = { what: pendingWhat, sql: line.slice("-- count-sql: ".length) };
+      }
+      continue;
+    }
     if (line.trim() !== "") current.inSql = true;
     current.sql.push(line);
   }

@@ -57,6 +57,10 @@ export async function writeMigration(plan: Plan, opts: WriteOptions): Promise<st
     id: s.id,
     sql: s.sql,
     destructive: s.destructive,
+    // A count only travels when it fits on a comment line (a CHECK with a multi-line literal does not).
+    ...(s.preflight && !/\n/.test(s.preflight.sql + s.preflight.what)
+      ? { count: { what: s.preflight.what, sql: s.preflight.sql } }
+      : {}),
   }));
   const out: string[] = [
     MAGIC,
@@ -102,6 +106,7 @@ export async function writeMigration(plan: Plan, opts: WriteOptions): Promise<st
     if (s.was !== undefined) out.push(...commentLines("was: ", s.was));
     if (s.now !== undefined) out.push(...commentLines("now: ", s.now));
     for (const h of s.hazards) out.push(`-- hazard [${h.kind}]: ${h.message}`);
+    if (u.count) out.push(`-- count: ${u.count.what}`, `-- count-sql: ${u.count.sql}`);
     out.push(s.sql, "");
   }
   if (!dataWritten && plan.steps.length > 0) writeData();

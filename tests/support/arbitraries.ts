@@ -10,6 +10,7 @@
  */
 import fc from "fast-check";
 import { stringify } from "yaml";
+import { mulberry32 } from "./prng.ts";
 
 /** Column types the generator uses: portable names and native PostgreSQL ones. */
 export type TypeKind =
@@ -756,17 +757,7 @@ export const schemaYamlArb: fc.Arbitrary<string> = schemaModelArb.map(toYaml);
 // ---------------------------------------------------------------------------------------------
 // Shuffling (same schema, other input order)
 
-/** A small deterministic PRNG (mulberry32), so a shuffle is a function of one number. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 function shuffle<T>(xs: T[], rnd: () => number): T[] {
   const out = [...xs];

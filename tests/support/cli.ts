@@ -26,3 +26,13 @@ export async function tempFile(name: string, text: string): Promise<string> {
   await Deno.writeTextFile(path, text);
   return path;
 }
+
+/** Put SQL lines just above a migration's data section closing marker, as a reviewer would. */
+export function fillDataSection(migration: string, sqlLines: string[]): string {
+  const lines = migration.split("\n");
+  const open = lines.findIndex((l) => l.startsWith("-- [data]"));
+  const close = lines.findIndex((l, i) => i > open && l === "-- [/data]");
+  if (open < 0 || close <= open) throw new Error("the migration has no data section");
+  lines.splice(close, 0, ...sqlLines);
+  return lines.join("\n");
+}

@@ -37,12 +37,16 @@ ALTER TABLE public.accounts ADD COLUMN region character varying(8);
 -- [4/7] post: add_column column:public.accounts.plan
 -- reason: new NOT NULL column without a default: added nullable, filled by the data section, then made NOT NULL
 -- hazard [validation_scan]: scans public.accounts to check for NULLs
+-- count: rows of public.accounts need a value in the new NOT NULL column plan
+-- count-sql: SELECT count(*)::bigint AS n FROM public.accounts
 ALTER TABLE public.accounts ALTER COLUMN plan SET NOT NULL;
 
 -- [5/7] post: add_constraint constraint:public.accounts.accounts_plan_check
 -- reason: CHECK is new
 -- now: CHECK ((plan = ANY (ARRAY['free'::text, 'pro'::text])))
 -- hazard [validation_scan]: scans public.accounts to validate, holding a lock that blocks writes
+-- count: rows of public.accounts break the new CHECK accounts_plan_check
+-- count-sql: SELECT count(*)::bigint AS n FROM public.accounts WHERE NOT ((plan = ANY (ARRAY['free'::text, 'pro'::text])))
 ALTER TABLE public.accounts ADD CONSTRAINT accounts_plan_check CHECK ((plan = ANY (ARRAY['free'::text, 'pro'::text])));
 
 -- [6/7] post: create_index index:public.ix_accounts_plan
@@ -62,5 +66,5 @@ COMMENT ON COLUMN public.accounts.region IS 'ISO region code';
 -- expect: comment:column:public.accounts.region 054d1e9eaa1b2b09
 -- expect: constraint:public.accounts.accounts_plan_check a4920753739d39ee
 -- expect: index:public.ix_accounts_plan bbcc1b9d1b652716
--- checksum: sha256:29f62a8e77c3271fd3481b8de41a480a6df1b0f9a9cf274723c749c203f54268
+-- checksum: sha256:53ab3ccb8c8c253703d55f8d1e8a413612d7327f9223deec317a7c540f13994e
 -- end of migration

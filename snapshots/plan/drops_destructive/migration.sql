@@ -30,6 +30,8 @@ DROP TABLE public.old_stuff;
 -- was: character varying(50)
 -- now: character varying(10)
 -- hazard [data_loss]: values may not fit character varying(10): the change can fail or lose precision
+-- count: rows of public.keep have a code longer than 10 characters
+-- count-sql: SELECT count(*)::bigint AS n FROM public.keep WHERE length(code) > 10
 ALTER TABLE public.keep ALTER COLUMN code TYPE character varying(10);
 
 -- [data] Data migration: statements written between this line and -- [/data] run after the
@@ -40,5 +42,5 @@ ALTER TABLE public.keep ALTER COLUMN code TYPE character varying(10);
 -- expect: column:public.keep.code 05dca957dd84d542
 -- expect: column:public.keep.legacy absent
 -- expect: table:public.old_stuff absent
--- checksum: sha256:982c755cc3170c4a629b09d9d3d315fe48a5f7e80dd1af18b01def8476cfdbed
+-- checksum: sha256:72c0e5785a797552ff28517a622a3634cae5bfc21eb6caadd30577f6ab07b94b
 -- end of migration

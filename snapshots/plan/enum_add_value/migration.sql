@@ -33,5 +33,5 @@ ALTER TYPE public.mood ADD VALUE 'ecstatic' AFTER 'happy';
 -- [/data]
 
 -- expect: type:public.mood 9fda5c8cf30c628f
--- checksum: sha256:9fb6f3648487fc3bea585950837275b2279eec6d47710e2361cb539178f072b6
+-- checksum: sha256:f88f10db5dc04ad5eb3ce55adae5dc7685a09fde7c42d202a8f61c310e66b8bf
 -- end of migration

@@ -20,5 +20,5 @@ ALTER TABLE public.jobs RENAME CONSTRAINT jobs_state_chk TO jobs_state_check;
 -- [/data]
 
 -- expect: constraint:public.jobs.jobs_state_check 799cb5b38f46c671
--- checksum: sha256:98a5d73df2d1e44e9b98ef40ea2318bdaef75ed1215868e44e793606e10be273
+-- checksum: sha256:654960f2ba9a8e68bd544e7cf3490891ae463931a385f152b42bd14b48c53bbb
 -- end of migration

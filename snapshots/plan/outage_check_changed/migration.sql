@@ -28,8 +28,10 @@ ALTER TABLE public.usage_events DROP CONSTRAINT usage_events_kind_check;
 -- was: CHECK ((kind = ANY (ARRAY['request'::text, 'input_tokens'::text, 'output_tokens'::text, 'sandbox_seconds'::text])))
 -- now: CHECK ((kind = ANY (ARRAY['llm_request'::text, 'llm_input_tokens'::text, 'llm_output_tokens'::text, 'machine_seconds'::text])))
 -- hazard [validation_scan]: scans public.usage_events to validate, holding a lock that blocks writes
+-- count: rows of public.usage_events break the new CHECK usage_events_kind_check
+-- count-sql: SELECT count(*)::bigint AS n FROM public.usage_events WHERE NOT ((kind = ANY (ARRAY['llm_request'::text, 'llm_input_tokens'::text, 'llm_output_tokens'::text, 'machine_seconds'::text])))
 ALTER TABLE public.usage_events ADD CONSTRAINT usage_events_kind_check CHECK ((kind = ANY (ARRAY['llm_request'::text, 'llm_input_tokens'::text, 'llm_output_tokens'::text, 'machine_seconds'::text])));
 
 -- expect: constraint:public.usage_events.usage_events_kind_check 739fde3cdb261a5c
--- checksum: sha256:99beccbf979dc8652003bb75153b48b0955c4ce85acaaf9bc864657d8f62637c
+-- checksum: sha256:1bed74bbf73015b554f6f464c380531d05aec6c6b811f344aefc95377cd14727
 -- end of migration

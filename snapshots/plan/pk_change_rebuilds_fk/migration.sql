@@ -34,12 +34,16 @@ ALTER TABLE public.regions DROP CONSTRAINT "PK_regions";
 -- was: PRIMARY KEY (code)
 -- now: PRIMARY KEY (country, code)
 -- hazard [validation_scan]: scans public.regions to validate, holding a lock that blocks writes
+-- count: rows of public.regions collide (or are NULL) under the new primary key PK_regions
+-- count-sql: SELECT (SELECT coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM public.regions GROUP BY country, code HAVING count(*) > 1) d) + (SELECT count(*) FROM public.regions WHERE false OR country IS NULL OR code IS NULL)::bigint AS n
 ALTER TABLE public.regions ADD CONSTRAINT "PK_regions" PRIMARY KEY (country, code);
 
 -- [4/5] post: add_constraint constraint:public.regions.UQ_regions_code
 -- reason: unique constraint is new
 -- now: UNIQUE (code)
 -- hazard [validation_scan]: scans public.regions to validate, holding a lock that blocks writes
+-- count: rows of public.regions collide (or are NULL) under the new unique constraint UQ_regions_code
+-- count-sql: SELECT (SELECT coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM public.regions GROUP BY code HAVING count(*) > 1) d)::bigint AS n
 ALTER TABLE public.regions ADD CONSTRAINT "UQ_regions_code" UNIQUE (code);
 
 -- [5/5] post: add_constraint constraint:public.stores.FK_stores_region_code
@@ -51,5 +55,5 @@ ALTER TABLE public.stores ADD CONSTRAINT "FK_stores_region_code" FOREIGN KEY (re
 -- expect: constraint:public.regions.PK_regions 16b6526251f5dc6b
 -- expect: constraint:public.regions.UQ_regions_code 6dceaa940ea6f468
 -- expect: constraint:public.stores.FK_stores_region_code 984dcb7b1cf903c2
--- checksum: sha256:567e9242c2190f03cbda89ceff7e2a55d58056859005bbf2e5e505417d03069c
+-- checksum: sha256:703bce340b7615fd73554d2525ccdbe3ee1bdc7863d6aabe50f09b19e359e8f6
 -- end of migration

@@ -24,5 +24,5 @@ ALTER TABLE public.customers RENAME COLUMN mail TO email;
 
 -- expect: column:public.customers.email 0fc2cb9af6eed9fb
 -- expect: table:public.customers 68da384f8d1bd8a5
--- checksum: sha256:198e6e537d7da20354229ec44b574813ebfae7abc4c1baf93b1838942a877e4c
+-- checksum: sha256:ae4590a42b01ee4ed5af7b2c152e93fd2babc2decffcf6311540a4e0dea7c0dc
 -- end of migration

@@ -60,6 +60,8 @@ ALTER TABLE public.items ALTER COLUMN status SET DEFAULT 'open'::text;
 -- was: integer
 -- now: integer NOT NULL
 -- hazard [validation_scan]: scans public.items to check for NULLs
+-- count: rows of public.items have NULL in qty, which becomes NOT NULL
+-- count-sql: SELECT count(*)::bigint AS n FROM public.items WHERE qty IS NULL
 ALTER TABLE public.items ALTER COLUMN qty SET NOT NULL;
 
 -- expect: column:public.items.id d84f785acd5808eb
@@ -68,5 +70,5 @@ ALTER TABLE public.items ALTER COLUMN qty SET NOT NULL;
 -- expect: column:public.items.qty 89740e768299ec4e
 -- expect: column:public.items.sku f78c2cefa2b20a15
 -- expect: column:public.items.status ff1fca6c100cd0cc
--- checksum: sha256:5ffded4ef91450be351e4f81b41e85d256d0dd58bdbdd1705639c97ba7a764bf
+-- checksum: sha256:e4e990491c9387906ae96aaea27037ed9b02500b63b050b70a8974086d41a838
 -- end of migration

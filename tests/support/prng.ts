@@ -1,0 +1,12 @@
+/** A seeded PRNG shared by the property-test arbitraries and the benchmark generator. */
+/** mulberry32: a tiny seeded PRNG, so generated shapes are a function of one number (not for secrets). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
