@@ -6,14 +6,12 @@
  */
 import { SqlError } from "../db/errors.ts";
 import type { Queryable } from "../db/queryable.ts";
-import { introspect } from "../introspect/introspect.ts";
 import { PgcError } from "../model/errors.ts";
 import { fingerprint, objectHash } from "../model/fingerprint.ts";
-import type { Snapshot } from "../model/snapshot.ts";
 import { hasStatements, type Migration } from "../migration/read.ts";
-import { canonicalizeLive } from "../shadow/canonicalize.ts";
 import type { Shadow } from "../shadow/shadow.ts";
 import type { UnitCount } from "../migration/format.ts";
+import { liveSnapshot } from "../source/source.ts";
 
 /** Options for {@link applyMigration}. */
 export interface ApplyOptions {
@@ -33,11 +31,6 @@ export interface ApplyResult {
   ran: string[];
   /** Fingerprint after. */
   fingerprint: string;
-}
-
-async function canonicalLive(db: Queryable, shadow: Shadow, schemas: string[]): Promise<Snapshot> {
-  const live = await introspect(db, { schemas });
-  return canonicalizeLive(shadow, live);
 }
 
 /** A statement of the migration failed; turned into a PgcError once the transaction is rolled back. */
@@ -96,7 +89,7 @@ async function inTransaction(db: Queryable, m: Migration, opts: ApplyOptions): P
   try {
     await db.query("SELECT set_config('lock_timeout', $1, true)", [opts.lockTimeout]);
     await db.query("SELECT pg_advisory_xact_lock(hashtext('pgconverge'))");
-    const before = await fingerprint(await canonicalLive(db, opts.shadow, m.header.schemas));
+    const before = await fingerprint(await liveSnapshot(db, opts.shadow, m.header.schemas));
     if (before === m.header.to && before !== m.header.from) {
       return { outcome: "already", ran: [], fingerprint: before };
     }
@@ -126,7 +119,7 @@ async function inTransaction(db: Queryable, m: Migration, opts: ApplyOptions): P
       const u = m.units[i];
       await run(u.sql, `Statement ${u.n} (${u.id})`, u.count);
     }
-    const after = await canonicalLive(db, opts.shadow, m.header.schemas);
+    const after = await liveSnapshot(db, opts.shadow, m.header.schemas);
     const fp = await fingerprint(after);
     if (fp !== m.header.to) {
       const details: string[] = [];
