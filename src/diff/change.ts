@@ -9,10 +9,13 @@ import type {
   CommentObject,
   ConstraintObject,
   EnumObject,
+  FunctionObject,
   IndexObject,
   SchemaObject,
   TableObject,
+  TriggerObject,
 } from "../model/snapshot.ts";
+import type { FunctionPlace } from "../model/functions.ts";
 
 /** One difference between the live (from) and desired (to) snapshots. */
 export type Change =
@@ -34,7 +37,21 @@ export type Change =
   | { op: "drop_index"; from: IndexObject; replacedBy?: IndexObject }
   | { op: "rename_index"; from: IndexObject; to: IndexObject }
   | { op: "set_comment"; to: CommentObject; from?: CommentObject }
-  | { op: "drop_comment"; from: CommentObject };
+  | { op: "drop_comment"; from: CommentObject }
+  | { op: "create_function"; to: FunctionObject; place: FunctionPlace; replaces?: FunctionObject; why?: string }
+  | { op: "replace_function"; from: FunctionObject; to: FunctionObject; place: FunctionPlace }
+  | { op: "alter_function_execute"; from: FunctionObject; to: FunctionObject; place: FunctionPlace }
+  | {
+    op: "drop_function";
+    from: FunctionObject;
+    place: FunctionPlace;
+    replacedBy?: FunctionObject;
+    why?: string;
+    /** Dropped before the tables (it rests on one, or on a function that is dropped and created again). */
+    early?: boolean;
+  }
+  | { op: "create_trigger"; to: TriggerObject; replaces?: TriggerObject; why?: string }
+  | { op: "drop_trigger"; from: TriggerObject; replacedBy?: TriggerObject; why?: string };
 
 /** The operation names of {@link Change}. */
 export type ChangeOp = Change["op"];

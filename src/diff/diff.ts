@@ -12,6 +12,7 @@ import { diffColumns } from "./columns.ts";
 import { diffComments } from "./comments.ts";
 import { diffConstraints } from "./constraints.ts";
 import { diffIndexes } from "./indexes.ts";
+import { diffFunctions, diffTriggers, rebuildFunctionDependents } from "./functions.ts";
 import { diffEnums, diffSchemas, diffTables } from "./tables.ts";
 
 /** The result of a diff: the changes, and the snapshot the database will hold afterwards. */
@@ -56,7 +57,7 @@ export function diff(from: Snapshot, to: Snapshot): DiffResult {
     droppedTables: new Set([...fromTables].filter((t) => !toTables.has(t))),
     matched: new Map(),
   };
-  const changes = [
+  let changes = [
     ...diffSchemas(ctx),
     ...diffEnums(ctx),
     ...diffTables(ctx),
@@ -64,7 +65,10 @@ export function diff(from: Snapshot, to: Snapshot): DiffResult {
     ...diffConstraints(ctx),
     ...diffIndexes(ctx),
     ...diffComments(ctx),
+    ...diffFunctions(ctx),
+    ...diffTriggers(ctx),
   ];
+  changes = rebuildFunctionDependents(ctx, changes);
   const targetObjects = [...to.objects.values()].map((o) => ctx.matched.get(o.id) ?? o)
     .sort((a, b) => compareIds(a.id, b.id));
   return { changes, target: snapshotOf(targetObjects, to.schemas) };

@@ -6,6 +6,7 @@
  */
 import { qualify, quoteIdent, quoteLiteral } from "./quote.ts";
 import type { ColumnObject, CommentObject, DbObject } from "./snapshot.ts";
+import { functionDefinition, triggerDefinition } from "./functions.ts";
 
 /** The column's definition as it appears after the name in `CREATE TABLE`. */
 export function columnDefinition(c: ColumnObject): string {
@@ -35,6 +36,10 @@ export function definitionOf(o: DbObject): string {
       return o.definition;
     case "comment":
       return quoteLiteral(o.text);
+    case "function":
+      return functionDefinition(o);
+    case "trigger":
+      return triggerDefinition(o);
   }
 }
 

@@ -34,3 +34,13 @@ export function commentId(targetId: string): string {
 export function typeId(schema: string, name: string): string {
   return `type:${schema}.${name}`;
 }
+
+/** Id of a function: its identity argument types (`integer, text`) keep overloads apart. */
+export function functionId(schema: string, name: string, args: string): string {
+  return `function:${schema}.${name}(${args})`;
+}
+
+/** Id of a trigger (trigger names are unique per table). */
+export function triggerId(schema: string, table: string, name: string): string {
+  return `trigger:${schema}.${table}.${name}`;
+}

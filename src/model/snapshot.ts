@@ -130,6 +130,60 @@ export interface CommentObject {
   text: string;
 }
 
+/**
+ * A function (`prokind = 'f'`, not owned by an extension). Overloads are distinct objects: the id
+ * carries the identity argument types.
+ */
+export interface FunctionObject {
+  /** Discriminant. */
+  kind: "function";
+  /** `function:<schema>.<name>(<identity argument types>)`. */
+  id: string;
+  /** Schema name, unquoted. */
+  schema: string;
+  /** Function name, unquoted. */
+  name: string;
+  /** Identity argument types as PostgreSQL prints them (`integer, text`): what DROP/GRANT name. */
+  args: string;
+  /** `pg_get_functiondef()` without its trailing newline: `CREATE OR REPLACE FUNCTION …`. */
+  definition: string;
+  /** `pg_get_function_arguments()`: names, types and defaults (a change needs DROP + CREATE). */
+  arguments: string;
+  /** `pg_get_function_result()` (a change needs DROP + CREATE). */
+  result: string;
+  /** Language name (`sql`, `plpgsql`, …). */
+  language: string;
+  /**
+   * Who may EXECUTE it besides its owner, sorted: `PUBLIC`, role names, `role WITH GRANT OPTION`.
+   * Read from `proacl` (NULL means PostgreSQL's default: `PUBLIC`).
+   */
+  execute: string[];
+  /** Ids of modelled objects it depends on per `pg_depend` (ordering only, never compared). */
+  dependsOn?: string[];
+  /** Ids of objects that depend on it per `pg_depend` (`other:<description>` when not modelled). */
+  usedBy?: string[];
+}
+
+/** A (non-internal) trigger on a table. */
+export interface TriggerObject {
+  /** Discriminant. */
+  kind: "trigger";
+  /** `trigger:<schema>.<table>.<name>`. */
+  id: string;
+  /** Schema name, unquoted. */
+  schema: string;
+  /** Table name, unquoted. */
+  table: string;
+  /** Trigger name, unquoted. */
+  name: string;
+  /** `pg_get_triggerdef()` output: `CREATE TRIGGER … EXECUTE FUNCTION …`. */
+  definition: string;
+  /** `tgenabled`: `O` origin (default), `D` disabled, `R` replica, `A` always. */
+  enabled: "O" | "D" | "R" | "A";
+  /** Id of the function it executes. */
+  function: string;
+}
+
 /** Every object kind of the model: a closed union, so switches over `kind` are exhaustive. */
 export type DbObject =
   | SchemaObject
@@ -138,7 +192,9 @@ export type DbObject =
   | ColumnObject
   | ConstraintObject
   | IndexObject
-  | CommentObject;
+  | CommentObject
+  | FunctionObject
+  | TriggerObject;
 
 /** The kind names of {@link DbObject}. */
 export type ObjectKind = DbObject["kind"];

@@ -15,6 +15,7 @@ import { renameId, renameSql } from "../diff/renames.ts";
 import { addColumn, alterColumn } from "./column_steps.ts";
 import { alterEnum } from "./enum_steps.ts";
 import { alterTable, step } from "./step_helpers.ts";
+import { functionSteps } from "./function_steps.ts";
 
 const CONSTRAINT_RANK: Record<ConstraintObject["type"], number> = { p: 210, u: 220, x: 230, c: 240, f: 260 };
 const DROP_CONSTRAINT_RANK: Record<ConstraintObject["type"], number> = { f: 10, c: 30, x: 30, u: 31, p: 32 };
@@ -227,5 +228,12 @@ export function stepsFor(ch: Change): Step[] {
         ),
         was: quoteLiteral(ch.from.text),
       }];
+    case "create_function":
+    case "replace_function":
+    case "alter_function_execute":
+    case "drop_function":
+    case "create_trigger":
+    case "drop_trigger":
+      return functionSteps(ch);
   }
 }

@@ -5,6 +5,7 @@
  */
 import { columnDefinition, commentTarget, definitionOf } from "../model/definition.ts";
 import { tableId } from "../model/ids.ts";
+import { functionSections } from "./function_sql.ts";
 import { qualify, quoteIdent, quoteLiteral } from "../model/quote.ts";
 import {
   type ColumnObject,
@@ -58,6 +59,8 @@ export function snapshotStatements(snap: Snapshot): SnapshotStatement[][] {
     ),
   );
   sections.push(objectsOfKind(snap, "enum").map((e) => one(createEnumSql(e), e.id)));
+  const fns = functionSections(snap);
+  sections.push(fns.early);
   const columnsByTable = new Map<string, ColumnObject[]>();
   for (const c of objectsOfKind(snap, "column")) {
     const key = tableId(c.schema, c.table);
@@ -67,6 +70,7 @@ export function snapshotStatements(snap: Snapshot): SnapshotStatement[][] {
     const columns = columnsByTable.get(t.id) ?? [];
     sections.push([{ sql: createTableSql(t.schema, t.name, columns), ids: [t.id, ...columns.map((c) => c.id)] }]);
   }
+  sections.push(fns.late);
   const constraints = objectsOfKind(snap, "constraint");
   for (const type of CONSTRAINT_ORDER) {
     sections.push(constraints.filter((c) => c.type === type).map((c) => one(addConstraintSql(c), c.id)));
@@ -77,6 +81,7 @@ export function snapshotStatements(snap: Snapshot): SnapshotStatement[][] {
   sections.push(
     objectsOfKind(snap, "comment").map((c) => one(`COMMENT ON ${commentTarget(c)} IS ${quoteLiteral(c.text)};`, c.id)),
   );
+  sections.push(fns.triggers);
   return sections.filter((s) => s.length > 0);
 }
 
@@ -88,5 +93,8 @@ export function snapshotSections(snap: Snapshot): string[][] {
 /** Render a snapshot as canonical DDL, in a fixed order, ending with a newline. */
 export function renderSnapshotSql(snap: Snapshot): string {
   const header = `-- pgconverge canonical schema snapshot; schemas: ${snap.schemas.join(", ")}`;
-  return [header, ...snapshotSections(snap).map((s) => s.join("\n"))].join("\n\n") + "\n";
+  // EXECUTE grants are part of the file but never of a shadow load (see functionSections).
+  const grants = functionSections(snap).grants.map((st) => st.sql);
+  const sections = [...snapshotSections(snap), ...(grants.length > 0 ? [grants] : [])];
+  return [header, ...sections.map((s) => s.join("\n"))].join("\n\n") + "\n";
 }

@@ -20,6 +20,7 @@ import { canonKey, getCanon, putCanon } from "./canon_cache.ts";
 import { reprintStatements } from "./reprint.ts";
 import { loadScript, loadStatements } from "./load.ts";
 import type { Shadow } from "./shadow.ts";
+import { keepExecuteGrants } from "../model/functions.ts";
 
 /** Load statements into the shadow and read them back once (cached). */
 async function printOnce(shadow: Shadow, statements: DdlStatement[], schemas: string[]): Promise<Snapshot> {
@@ -75,6 +76,7 @@ async function printTwice(
   if (!inPlace) {
     second = await printOnce(shadow, statementsOf(first), first.schemas);
     keepTables(second, first);
+    keepExecuteGrants(second, first);
   }
   const result = withUnmanaged(second, first.unmanaged);
   await putCanon(finalKey, result);
@@ -114,6 +116,7 @@ export async function canonicalizeLive(shadow: Shadow, live: Snapshot, after: st
   if (hit) {
     // The key is the DDL text, which does not say what keepTables carries over: apply it again.
     keepTables(hit, live);
+    keepExecuteGrants(hit, live);
     return withUnmanaged(hit, live.unmanaged);
   }
   let snap: Snapshot;
@@ -124,6 +127,7 @@ export async function canonicalizeLive(shadow: Shadow, live: Snapshot, after: st
     snap = await reprintWhatLoads(shadow, live, statements);
   }
   keepTables(snap, live);
+  keepExecuteGrants(snap, live);
   await putCanon(key, snap);
   return withUnmanaged(snap, live.unmanaged);
 }

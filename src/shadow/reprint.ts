@@ -10,6 +10,7 @@ import type { DdlStatement } from "../model/ddl.ts";
 import { qualify, quoteIdent } from "../model/quote.ts";
 import { objectsOfKind, type Snapshot } from "../model/snapshot.ts";
 import { tableId } from "../model/ids.ts";
+import { reprintFunctionStatements } from "./reprint_functions.ts";
 
 /** Indexes whose text holds an expression or a predicate (the only parts that can reprint differently). */
 function hasExpression(definition: string): boolean {
@@ -45,5 +46,6 @@ export function reprintStatements(first: Snapshot): DdlStatement[] | undefined {
     if (!hasExpression(i.definition)) continue;
     out.push({ sql: `DROP INDEX ${qualify(i.schema, i.name)}` }, { sql: i.definition });
   }
+  out.push(...reprintFunctionStatements(first));
   return out;
 }
