@@ -15,6 +15,10 @@ const FN_ID = (p: string, pn: string) =>
 export const Q_FUNCTIONS = `
 SELECT n.nspname AS schema, p.proname AS name, oidvectortypes(p.proargtypes) AS args,
        pg_get_functiondef(p.oid) AS definition, pg_get_function_arguments(p.oid) AS arguments,
+       pg_get_function_identity_arguments(p.oid) AS identity_arguments, p.pronargdefaults::int AS defaults,
+       coalesce((SELECT string_agg(coalesce(p.proargnames[i], '') || ' ' || format_type(p.proallargtypes[i], NULL), ', '
+                                   ORDER BY i)
+                 FROM generate_subscripts(p.proargmodes, 1) i WHERE p.proargmodes[i] IN ('o', 'b', 't')), '') AS out_arguments,
        pg_get_function_result(p.oid) AS result, l.lanname AS language,
        (SELECT coalesce(json_agg(CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE r.rolname END
                                  || CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END), '[]')::text
@@ -112,6 +116,9 @@ interface FunctionRow {
   args: string;
   definition: string;
   arguments: string;
+  identity_arguments: string;
+  defaults: number;
+  out_arguments: string;
   result: string;
   language: string;
   execute: string;
@@ -134,6 +141,9 @@ export async function introspectFunctions(
       args: r.args,
       definition: r.definition.replace(/\n$/, ""),
       arguments: r.arguments,
+      identityArguments: r.identity_arguments,
+      outArguments: r.out_arguments,
+      defaults: Number(r.defaults),
       result: r.result,
       language: r.language,
       execute: (JSON.parse(r.execute) as string[]).sort(),

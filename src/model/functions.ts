@@ -35,9 +35,13 @@ export function functionSignature(f: FunctionObject): string {
   return `${qualify(f.schema, f.name)}(${f.args})`;
 }
 
-/** True when the change cannot be made by CREATE OR REPLACE (PostgreSQL refuses other result types or argument names). */
+/**
+ * True when CREATE OR REPLACE cannot make the change: PostgreSQL refuses another result type,
+ * other input or output parameter names, and fewer argument defaults.
+ */
 export function signatureChanged(from: FunctionObject, to: FunctionObject): boolean {
-  return from.result !== to.result || from.arguments !== to.arguments;
+  return from.result !== to.result || from.identityArguments !== to.identityArguments ||
+    from.outArguments !== to.outArguments || to.defaults < from.defaults;
 }
 
 /** Where a function sits relative to the tables of a schema. */

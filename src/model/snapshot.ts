@@ -147,8 +147,14 @@ export interface FunctionObject {
   args: string;
   /** `pg_get_functiondef()` without its trailing newline: `CREATE OR REPLACE FUNCTION …`. */
   definition: string;
-  /** `pg_get_function_arguments()`: names, types and defaults (a change needs DROP + CREATE). */
+  /** `pg_get_function_arguments()`: names, types and defaults. */
   arguments: string;
+  /** `pg_get_function_identity_arguments()`: input names and types (a change needs DROP + CREATE). */
+  identityArguments: string;
+  /** Output parameters, `name type, …` (a change needs DROP + CREATE). */
+  outArguments: string;
+  /** How many input arguments have defaults (removing one needs DROP + CREATE). */
+  defaults: number;
   /** `pg_get_function_result()` (a change needs DROP + CREATE). */
   result: string;
   /** Language name (`sql`, `plpgsql`, …). */
