@@ -5,7 +5,18 @@
  */
 import assert from "node:assert/strict";
 import { cli, tempFile } from "./support/cli.ts";
-import { ENGINES, type TestDb } from "./support/db.ts";
+import postgres from "postgres";
+import { ENGINES, SERVER_URL, type TestDb } from "./support/db.ts";
+
+/** Run cluster-level SQL (roles) on the test server. */
+async function serverExec(sql: string): Promise<void> {
+  const admin = postgres(SERVER_URL, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(sql).simple();
+  } finally {
+    await admin.end();
+  }
+}
 
 /** Plan from the database to a desired `.sql` text; the steps as [op, id] pairs and their SQL. */
 async function planTo(db: TestDb, desiredSql: string, extra: string[] = []) {
@@ -199,3 +210,135 @@ for (const [engine, make] of ENGINES) {
     }
   });
 }
+
+const YAML = (roles: string[], extra = "") =>
+  `tables:
+  - name: users
+    columns:
+      - { name: id, type: Int, isNullable: false }
+      - { name: name, type: Text, defaultValue: "default_name()" }
+      - { name: n, type: Int, checkConstraint: "is_positive(n)" }
+    primaryKey: { columns: [id] }
+functions:
+  - name: default_name
+    returns: Text
+    volatility: Immutable
+    body: SELECT 'anon'
+  - name: is_positive
+    arguments: [{ name: x, type: Int }]
+    returns: Boolean
+    volatility: Immutable
+    body: SELECT x > 0
+    revokePublicExecute: false
+  - name: user_count
+    returns: BigInt
+    body: SELECT count(*) FROM users${extra}
+    executeRoles: [${roles.join(", ")}]
+  - name: by_id
+    arguments: [{ name: i, type: Int }]
+    returns: users
+    body: SELECT * FROM users WHERE id = i
+`;
+
+/** Who may execute a function, as the catalog says (owner left out). */
+async function executors(db: TestDb, fn: string): Promise<string[]> {
+  const rows = await db.query<{ who: string }>(
+    `SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE r.rolname END AS who
+     FROM pg_proc p, aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
+     LEFT JOIN pg_roles r ON r.oid = a.grantee
+     WHERE p.oid = '${fn}'::regprocedure AND a.grantee <> p.proowner ORDER BY 1`,
+  );
+  return rows.map((r) => r.who);
+}
+
+for (const [engine, make] of ENGINES) {
+  Deno.test(`[${engine}] schema.yaml functions: a CHECK and a default call them, EXECUTE grants converge, no churn`, async () => {
+    const db = await make();
+    const suffix = crypto.randomUUID().slice(0, 8);
+    const [reader, writer] = [`pgc_reader_${suffix}`, `pgc_writer_${suffix}`];
+    await db.exec(`CREATE ROLE ${reader} NOLOGIN; CREATE ROLE ${writer} NOLOGIN`);
+    try {
+      const v1 = await tempFile("schema.yaml", YAML([reader]));
+      const m = await cli(["migrate", "--schema", v1, "--db", db.url]);
+      assert.equal(m.code, 0, m.stderr + m.stdout);
+      const again = await cli(["plan", "--schema", v1, "--db", db.url, "--format", "json"]);
+      assert.deepEqual(JSON.parse(again.stdout).steps, [], again.stderr);
+      assert.deepEqual(await executors(db, "public.user_count()"), [reader]);
+      assert.deepEqual(await executors(db, "public.is_positive(integer)"), ["PUBLIC"]);
+      assert.deepEqual(await executors(db, "public.default_name()"), []);
+      await db.exec("INSERT INTO users (id, n) VALUES (1, 5)");
+      assert.deepEqual(await db.query("SELECT name FROM users"), [{ name: "anon" }]);
+
+      // Another role: grant to the new one, revoke from the old one (a revoke is destructive).
+      const v2 = await tempFile("schema.yaml", YAML([writer], " WHERE n > 0"));
+      const p = await cli(["plan", "--schema", v2, "--db", db.url, "--format", "json", "--allow-destructive"]);
+      assert.equal(p.code, 0, p.stderr);
+      const steps = JSON.parse(p.stdout).steps as Array<{ sql: string; destructive: boolean }>;
+      assert.deepEqual(steps.map((s) => [s.sql.split("\n").at(-1), s.destructive]), [
+        ["AS $function$SELECT count(*) FROM users WHERE n > 0$function$;", false],
+        [`REVOKE EXECUTE ON FUNCTION public.user_count() FROM ${reader};`, true],
+        [`GRANT EXECUTE ON FUNCTION public.user_count() TO ${writer};`, false],
+      ]);
+      assert.equal(
+        (await cli(["migrate", "--schema", v2, "--db", db.url])).code,
+        3,
+        "the revoke is refused by default",
+      );
+      const ok = await cli(["migrate", "--schema", v2, "--db", db.url, "--allow-destructive"]);
+      assert.equal(ok.code, 0, ok.stderr + ok.stdout);
+      assert.deepEqual(await executors(db, "public.user_count()"), [writer]);
+      const none = await cli(["plan", "--schema", v2, "--db", db.url, "--format", "json"]);
+      assert.deepEqual(JSON.parse(none.stdout).steps, []);
+    } finally {
+      await db.drop();
+      if (engine === "server") await serverExec(`DROP ROLE IF EXISTS ${reader}; DROP ROLE IF EXISTS ${writer}`);
+    }
+  });
+}
+
+Deno.test("schema.yaml functions: every problem located at its line; bodyLql refused as unsupported", async () => {
+  const bad = await tempFile(
+    "schema.yaml",
+    `functions:
+  - name: f
+    arguments: [{ name: a }]
+    volatility: Sometimes
+    body: SELECT 1
+  - name: g
+    retruns: Int
+  - name: f
+    arguments: [{ name: a, type: Int }]
+    body: SELECT 1
+  - name: f
+    arguments: [{ name: b, type: integer }]
+    body: SELECT 2
+`,
+  );
+  const r = await cli(["render", bad]);
+  assert.equal(r.code, 2);
+  for (
+    const line of [
+      ':3:17: argument #1 of function "f" is missing required key "type"',
+      ':4:17: unknown volatility "Sometimes"',
+      ':6:5: function "g" needs a body (or bodyLql)',
+      ':7:5: unknown key "retruns" (did you mean "returns"?)',
+      ':11:11: duplicate function "public.f(integer)" (first at line 8)',
+    ]
+  ) assert.ok(r.stderr.includes(line), `${line} missing from:\n${r.stderr}`);
+
+  const lql = await tempFile("schema.yaml", "functions:\n  - name: f\n    bodyLql: users |> count()\n");
+  const u = await cli(["render", lql]);
+  assert.equal(u.code, 2);
+  assert.match(u.stderr, /schema\.yaml:3:14: function "f" has a bodyLql, which pgconverge cannot translate/);
+  assert.match(u.stderr, /under body instead of bodyLql/);
+});
+
+Deno.test("[pglite] schema.yaml function body errors point at the body line", async () => {
+  const bad = await tempFile(
+    "schema.yaml",
+    "tables:\n  - name: t\n    columns: [{ name: id, type: Int }]\nfunctions:\n  - name: f\n    returns: Int\n    body: SELECT count(*) FROM no_such_table\n",
+  );
+  const r = await cli(["render", bad]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /schema\.yaml:7:11: PostgreSQL rejected this: relation "no_such_table" does not exist/);
+});

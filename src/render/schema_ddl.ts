@@ -14,6 +14,7 @@ import {
   defaultUniqueName,
 } from "../yaml/default_names.ts";
 import { serialTypeFor } from "../yaml/portable_types.ts";
+import { functionDdl } from "./function_ddl.ts";
 import type { Column, EnumType, FkAction, Schema, Table } from "../yaml/types.ts";
 
 const ACTION_SQL: Readonly<Record<FkAction, string>> = {
@@ -60,12 +61,16 @@ export function renderSchemaDdl(schema: Schema): DesiredDdl {
     enums.flatMap((en) => [en.name, `${en.schema}.${en.name}`, qualify(en.schema, en.name)])
       .map((n) => n.toLowerCase()),
   );
+  const fns = functionDdl(schema);
+  statements.push(...fns.early);
   for (const t of schema.tables) statements.push({ ...createTable(t), source: likelyFailure(t, known) });
+  statements.push(...fns.late);
   for (const t of schema.tables) statements.push(...tableConstraints(t));
   for (const t of schema.tables) statements.push(...indexes(t));
   const autoNamed: string[] = [];
   for (const t of schema.tables) statements.push(...foreignKeys(t, autoNamed));
   for (const t of schema.tables) statements.push(...comments(t));
+  statements.push(...fns.final);
   const renames: Rename[] = [];
   for (const t of schema.tables) {
     if (t.renamedFrom) renames.push({ kind: "table", schema: t.schema, from: t.renamedFrom, to: t.name });

@@ -16,7 +16,9 @@ export type NodeKind =
   | "index"
   | "rowLevelSecurity"
   | "policy"
-  | "enum";
+  | "enum"
+  | "function"
+  | "functionArgument";
 
 /** Accepted keys per node kind (camelCase, case-sensitive). */
 export const KEYS: Readonly<Record<NodeKind, readonly string[]>> = {
@@ -84,6 +86,20 @@ export const KEYS: Readonly<Record<NodeKind, readonly string[]>> = {
     "withCheckSql",
   ],
   enum: ["schema", "name", "values"],
+  function: [
+    "schema",
+    "name",
+    "arguments",
+    "returns",
+    "language",
+    "volatility",
+    "securityDefiner",
+    "body",
+    "bodyLql",
+    "executeRoles",
+    "revokePublicExecute",
+  ],
+  functionArgument: ["name", "type"],
 };
 
 /** Levenshtein distance; inputs are short keys, so the quadratic table is fine. */

@@ -4,22 +4,23 @@
  * @module
  */
 import { isSeq, LineCounter, type Node, parseDocument, type YAMLError } from "yaml";
-import { PgcError, type Problem, type SourceRef } from "../model/errors.ts";
+import { formatRef, PgcError, type Problem, type SourceRef } from "../model/errors.ts";
+import { bodyLqlProblem, checkFunctionNames, readFunction } from "./read_function.ts";
 import { eachItem, readTable } from "./read_table.ts";
 import { compact, type Entry, Reader } from "./reader.ts";
 import type { EnumType, Schema, UnrenderedSection } from "./types.ts";
 import { checkNames } from "./unique_names.ts";
 
-const UNRENDERED = ["roles", "functions", "grants", "extensions", "views"] as const;
+const UNRENDERED = ["roles", "grants", "extensions", "views"] as const;
 
 /**
  * Parse and validate a schema.yaml. Throws one `PgcError("yaml_invalid")` listing every problem
  * (YAML syntax, unknown keys with a suggestion, wrong value types, missing keys, unknown enum-like
  * values, duplicate names), each located at the offending key or value.
  *
- * `roles`, `functions`, `grants`, `extensions` and `views` are accepted and only checked to be
- * lists: they are recorded in {@link Schema.unrendered} so callers can say they are not yet
- * applied.
+ * `roles`, `grants`, `extensions` and `views` are accepted and only checked to be lists: they are
+ * recorded in {@link Schema.unrendered} so callers can say they are not yet applied. A function
+ * written in `bodyLql` is refused (`unsupported`, located) when it is the only problem.
  *
  * @example
  * ```ts
@@ -40,6 +41,20 @@ export function loadSchemaYaml(text: string, file: string): Schema {
   }
   const schema = readTop(r, doc.contents as Node | null);
   checkNames(r, schema);
+  checkFunctionNames(r, schema.functions);
+  const lql = schema.functions.filter((f) => f.bodyLql !== undefined).map(bodyLqlProblem);
+  if (r.problems.length === 0 && doc.errors.length === 0 && lql.length > 0) {
+    const where = lql[0].at ? `${formatRef(lql[0].at)}: ` : "";
+    throw new PgcError(
+      "unsupported",
+      `${where}${lql[0].message}${lql.length > 1 ? ` (and ${lql.length - 1} more)` : ""}`,
+      {
+        hint: lql[0].hint,
+        problems: lql,
+      },
+    );
+  }
+  r.problems.push(...lql);
   const problems = withSyntaxErrors(r, doc.errors);
   if (problems.length > 0) {
     const noun = problems.length === 1 ? "problem" : "problems";
@@ -83,6 +98,7 @@ function readTop(r: Reader, contents: Node | null): Schema {
     tables: [],
     schemas: [],
     enums: [],
+    functions: [],
     unrendered: [],
     warnings: [],
     at,
@@ -104,6 +120,7 @@ function readTop(r: Reader, contents: Node | null): Schema {
     at,
   }));
   schema.enums = eachItem(r, e("enums"), (node, i) => readEnum(r, node, i));
+  schema.functions = eachItem(r, e("functions"), (node, i) => readFunction(r, node, i));
   for (const key of UNRENDERED) {
     const items = r.list(e(key));
     if (items !== undefined) {

@@ -28,6 +28,8 @@ export interface Schema extends Located {
   schemas: NamedRef[];
   /** Declared enum types (ext). */
   enums: EnumType[];
+  /** Functions in YAML order. */
+  functions: FunctionDef[];
   /**
    * Top-level sections that are parsed (only their being lists is checked) but not yet rendered:
    * `roles`, `functions`, `grants`, `extensions`, `views`. Callers warn that they are ignored.
@@ -232,4 +234,43 @@ export interface Policy extends Located {
   usingSql?: string;
   /** SQL predicate; wins over `withCheck`. */
   withCheckSql?: string;
+}
+
+/** Function volatility (`volatility:`), default `stable`. */
+export type Volatility = "volatile" | "stable" | "immutable";
+
+/** One `arguments` entry of a function. */
+export interface FunctionArgument extends Located {
+  /** Argument name. */
+  name: string;
+  /** The type as written. */
+  type: string;
+  /** The PostgreSQL type: the portable type mapped, anything else unchanged. */
+  pgType: string;
+}
+
+/** One `functions` entry. */
+export interface FunctionDef extends Located {
+  /** Schema, default `public`. */
+  schema: string;
+  /** Function name. */
+  name: string;
+  /** Arguments in order. */
+  arguments: FunctionArgument[];
+  /** Result type as PostgreSQL should see it (portable types mapped), default `void`. */
+  returns: string;
+  /** Language, lower case, default `sql`. */
+  language: string;
+  /** Volatility, default `stable`. */
+  volatility: Volatility;
+  /** `SECURITY DEFINER`, default false. */
+  securityDefiner: boolean;
+  /** The body, as written (SQL or the language's own text). */
+  body?: string;
+  /** An LQL body (DataProviderMigrate's dialect): not translated, refused with a hint. */
+  bodyLql?: string;
+  /** Roles granted EXECUTE. */
+  executeRoles: string[];
+  /** `REVOKE EXECUTE … FROM PUBLIC`, default true. */
+  revokePublicExecute: boolean;
 }
