@@ -21,9 +21,11 @@ async function serverExec(sql: string): Promise<void> {
 /** Plan from the database to a desired `.sql` text; the steps as [op, id] pairs and their SQL. */
 async function planTo(db: TestDb, desiredSql: string, extra: string[] = []) {
   const file = await tempFile("desired.sql", desiredSql);
-  const r = await cli(["plan", "--from", db.url, "--to", file, "--format", "json", ...extra]);
+  const r = await cli(["plan", "--from", db.url, "--to", file, "--format", "json", "--allow-destructive", ...extra]);
   assert.equal(r.code, 0, r.stderr + r.stdout);
-  const plan = JSON.parse(r.stdout) as { steps: Array<{ op: string; id: string; sql: string; phase: string }> };
+  const plan = JSON.parse(r.stdout) as {
+    steps: Array<{ op: string; id: string; sql: string; phase: string; destructive: boolean }>;
+  };
   return { file, steps: plan.steps, ops: plan.steps.map((s) => `${s.op} ${s.id}`) };
 }
 
@@ -81,7 +83,9 @@ for (const [engine, make] of ENGINES) {
         "drop_function function:public.cnt()",
         "replace_function function:public.add_one(integer)",
       ]);
-      assert.ok(dropped.steps.some((s) => s.sql === "DROP FUNCTION public.cnt();"));
+      assert.ok(dropped.steps.some((s) => s.sql === "DROP FUNCTION public.cnt();" && s.destructive));
+      const refused = await cli(["plan", "--from", db.url, "--to", dropped.file]);
+      assert.equal(refused.code, 3, "dropping a function is refused without --allow-destructive");
       await converge(db, v2);
     } finally {
       await db.drop();

@@ -11,7 +11,7 @@
  * @module
  */
 import type { Change } from "../diff/change.ts";
-import { DEFAULT_EXECUTE, functionDefinition, type FunctionPlace } from "../model/functions.ts";
+import { DEFAULT_EXECUTE, functionDefinition, type FunctionPlace, functionSignature } from "../model/functions.ts";
 import type { FunctionObject } from "../model/snapshot.ts";
 import {
   createFunctionSql,
@@ -125,6 +125,11 @@ export function functionSteps(ch: FunctionChange): Step[] {
         reason,
       );
       s.was = functionDefinition(f);
+      if (!ch.replacedBy) {
+        // Its definition may exist nowhere else, and whatever calls it starts failing.
+        s.destructive = true;
+        s.hazards.push({ kind: "data_loss", message: `drops function ${functionSignature(f)}; calls to it fail` });
+      }
       return [s];
     }
     case "create_trigger": {
@@ -146,6 +151,10 @@ export function functionSteps(ch: FunctionChange): Step[] {
         : "trigger is not in the desired schema";
       const s = step(t.id, ch.op, "drop", 15, dropTriggerSql(t), reason);
       s.was = t.definition;
+      if (!ch.replacedBy && !ch.why) {
+        s.destructive = true;
+        s.hazards.push({ kind: "data_loss", message: `drops trigger ${t.name} on ${t.schema}.${t.table}` });
+      }
       return [s];
     }
   }
