@@ -95,6 +95,9 @@ JOIN pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_depend d ON d.refclassid = 'pg_proc'::regclass AND d.refobjid = p.oid AND d.deptype = 'n'
 WHERE p.prokind = 'f' AND n.nspname = ANY($1::text[])
   AND NOT (d.classid = 'pg_proc'::regclass AND d.objid = p.oid)
+  -- A trigger's clones on partitions come and go with it.
+  AND NOT EXISTS (SELECT 1 FROM pg_trigger ct
+                  WHERE d.classid = 'pg_trigger'::regclass AND ct.oid = d.objid AND ct.tgparentid <> 0)
 ORDER BY 1, 2, 3`;
 
 /** Triggers on tables (not internal ones, not the clones PostgreSQL makes on partitions). */
