@@ -15,6 +15,7 @@ import {
 } from "../yaml/default_names.ts";
 import { serialTypeFor } from "../yaml/portable_types.ts";
 import type { Column, EnumType, FkAction, Schema, Table } from "../yaml/types.ts";
+import { sqlBlocks } from "./sql_blocks.ts";
 
 const ACTION_SQL: Readonly<Record<FkAction, string>> = {
   noAction: "",
@@ -33,10 +34,11 @@ const BUILTIN_TYPES: ReadonlySet<string> = new Set(
 );
 
 /**
- * Render the DDL that creates `schema` in an empty database: schemas, enum types, tables,
- * then per table primary key, unique and check constraints, then indexes, then every foreign
- * key (once all tables and unique indexes exist, so cross-references and FKs onto a unique
- * index load), then comments.
+ * Render the DDL that creates `schema` in an empty database: schemas, enum types, `sql:` items
+ * marked `load: beforeTables`, tables, then per table primary key, unique and check
+ * constraints, then indexes, then every foreign key (once all tables and unique indexes exist,
+ * so cross-references and FKs onto a unique index load), then comments, then the other `sql:`
+ * items.
  *
  * @example
  * ```ts
@@ -60,12 +62,14 @@ export function renderSchemaDdl(schema: Schema): DesiredDdl {
     enums.flatMap((en) => [en.name, `${en.schema}.${en.name}`, qualify(en.schema, en.name)])
       .map((n) => n.toLowerCase()),
   );
+  statements.push(...sqlBlocks(schema, "beforeTables"));
   for (const t of schema.tables) statements.push({ ...createTable(t), source: likelyFailure(t, known) });
   for (const t of schema.tables) statements.push(...tableConstraints(t));
   for (const t of schema.tables) statements.push(...indexes(t));
   const autoNamed: string[] = [];
   for (const t of schema.tables) statements.push(...foreignKeys(t, autoNamed));
   for (const t of schema.tables) statements.push(...comments(t));
+  statements.push(...sqlBlocks(schema, "afterTables"));
   const renames: Rename[] = [];
   for (const t of schema.tables) {
     if (t.renamedFrom) renames.push({ kind: "table", schema: t.schema, from: t.renamedFrom, to: t.name });

@@ -16,7 +16,8 @@ export type NodeKind =
   | "index"
   | "rowLevelSecurity"
   | "policy"
-  | "enum";
+  | "enum"
+  | "sqlItem";
 
 /** Accepted keys per node kind (camelCase, case-sensitive). */
 export const KEYS: Readonly<Record<NodeKind, readonly string[]>> = {
@@ -30,6 +31,7 @@ export const KEYS: Readonly<Record<NodeKind, readonly string[]>> = {
     "extensions",
     "enums",
     "views",
+    "sql",
   ],
   table: [
     "name",
@@ -84,6 +86,7 @@ export const KEYS: Readonly<Record<NodeKind, readonly string[]>> = {
     "withCheckSql",
   ],
   enum: ["schema", "name", "values"],
+  sqlItem: ["sql", "load"],
 };
 
 /** Levenshtein distance; inputs are short keys, so the quadratic table is fine. */

@@ -7,6 +7,7 @@ import { isSeq, LineCounter, type Node, parseDocument, type YAMLError } from "ya
 import { PgcError, type Problem, type SourceRef } from "../model/errors.ts";
 import { eachItem, readTable } from "./read_table.ts";
 import { compact, type Entry, Reader } from "./reader.ts";
+import { readSqlBlocks } from "./read_sql.ts";
 import type { EnumType, Schema, UnrenderedSection } from "./types.ts";
 import { checkNames } from "./unique_names.ts";
 
@@ -38,7 +39,7 @@ export function loadSchemaYaml(text: string, file: string): Schema {
   for (const w of doc.warnings) {
     r.warnings.push({ at: yamlErrorAt(r, w), message: plain(w) });
   }
-  const schema = readTop(r, doc.contents as Node | null);
+  const schema = readTop(r, doc.contents as Node | null, text);
   checkNames(r, schema);
   const problems = withSyntaxErrors(r, doc.errors);
   if (problems.length > 0) {
@@ -76,13 +77,14 @@ function plain(e: YAMLError): string {
   return `YAML syntax: ${msg.charAt(0).toLowerCase()}${msg.slice(1)}`;
 }
 
-function readTop(r: Reader, contents: Node | null): Schema {
+function readTop(r: Reader, contents: Node | null, text: string): Schema {
   const at: SourceRef = { file: r.file, line: 1, column: 1 };
   const schema: Schema = {
     file: r.file,
     tables: [],
     schemas: [],
     enums: [],
+    sql: [],
     unrendered: [],
     warnings: [],
     at,
@@ -104,6 +106,7 @@ function readTop(r: Reader, contents: Node | null): Schema {
     at,
   }));
   schema.enums = eachItem(r, e("enums"), (node, i) => readEnum(r, node, i));
+  schema.sql = readSqlBlocks(r, e("sql"), text);
   for (const key of UNRENDERED) {
     const items = r.list(e(key));
     if (items !== undefined) {
