@@ -1,6 +1,7 @@
 /** `pull`: a live database → the schema.yaml that plans to zero statements against it. @module */
 import { openDatabase } from "../db/open.ts";
-import { EXIT, type ExitCode } from "../model/errors.ts";
+import { dirname } from "node:path";
+import { EXIT, type ExitCode, PgcError } from "../model/errors.ts";
 import { pullSchema } from "../pull/pull.ts";
 import { type Context, dbUrl, emit, schemasOption, shadowFor } from "./context.ts";
 
@@ -8,6 +9,7 @@ import { type Context, dbUrl, emit, schemasOption, shadowFor } from "./context.t
 export async function pullCommand(ctx: Context): Promise<ExitCode> {
   const url = dbUrl(ctx);
   const out = ctx.args.values.output;
+  if (out) await assertWritablePlace(out);
   const shadow = shadowFor(ctx);
   try {
     const db = await openDatabase(url);
@@ -24,5 +26,19 @@ export async function pullCommand(ctx: Context): Promise<ExitCode> {
     }
   } finally {
     await shadow.close();
+  }
+}
+
+/** Fail before the (slow) pull when `-o` names a place no file can be written to. */
+async function assertWritablePlace(path: string): Promise<void> {
+  const problem = await Deno.stat(dirname(path)).then(
+    (dir) => dir.isDirectory ? undefined : `${dirname(path)} is not a directory`,
+    () => `the directory ${dirname(path)} does not exist`,
+  );
+  const isDir = await Deno.stat(path).then((s) => s.isDirectory, () => false);
+  if (problem || isDir) {
+    throw new PgcError("file_not_found", `Cannot write ${path}: ${problem ?? "it is a directory"}.`, {
+      hint: "Pass -o a file path in an existing, writable directory (or leave -o out to print the schema).",
+    });
   }
 }
