@@ -9,6 +9,8 @@ import { parse } from "yaml";
 import { buildPlan, openDatabase, openShadow, PgcError, readMigration, resolvePair, writeMigration } from "../mod.ts";
 import { applyMigration } from "../src/apply/apply.ts";
 import { pullSchema } from "../src/pull/pull.ts";
+import { pullType } from "../src/pull/types.ts";
+import { resolveType } from "../src/yaml/portable_types.ts";
 import type { Shadow } from "../src/shadow/shadow.ts";
 import { schemaYamlArb } from "./support/arbitraries.ts";
 import { cli, tempFile } from "./support/cli.ts";
@@ -35,6 +37,27 @@ type Item = Record<string, unknown>;
 const tableOf = (doc: Record<string, unknown>, name: string): Item =>
   (doc.tables as Item[]).find((t) => t.name === name)!;
 const columnOf = (t: Item, name: string): Item => (t.columns as Item[]).find((c) => c.name === name)!;
+
+Deno.test("pull writes portable type names only where schema.yaml maps them back to the same type", () => {
+  // [format_type, pulled, what schema.yaml renders for it (PostgreSQL prints it as the first)]
+  const cases: Array<[string, string, string]> = [
+    ["integer", "Int", "integer"],
+    ["character varying(20)", "VarChar(20)", "character varying(20)"],
+    ["numeric(12,2)", "Decimal(12,2)", "numeric(12,2)"],
+    ["time(3) without time zone", "Time(3)", "time(3)"],
+    ["timestamp with time zone", "DateTimeOffset", "timestamp with time zone"],
+    ["integer[]", "Int[]", "integer[]"],
+    ["money", "pg_catalog.money", "pg_catalog.money"],
+    ["json", "pg_catalog.json", "pg_catalog.json"],
+    ["real", "real", "real"],
+    ["timestamp(3) without time zone", "timestamp(3) without time zone", "timestamp(3) without time zone"],
+    ['public."Mood"', 'public."Mood"', 'public."Mood"'],
+  ];
+  for (const [pg, yaml, rendered] of cases) {
+    equal(pullType(pg), yaml, pg);
+    assert.deepEqual(resolveType(yaml), { sql: rendered }, yaml);
+  }
+});
 
 /** A database with every awkward case the structured keys must still get exactly right. */
 const AWKWARD = `
