@@ -27,6 +27,7 @@ export type { Snapshot } from "./src/model/snapshot.ts";
 export { readMigration } from "./src/migration/read.ts";
 export { writeMigration } from "./src/migration/write.ts";
 export { buildPlan } from "./src/plan/plan.ts";
+export { pullSchema } from "./src/pull/pull.ts";
 export { renderSnapshotSql } from "./src/render/snapshot_sql.ts";
 export { openShadow } from "./src/shadow/shadow.ts";
 export { liveSnapshot, loadSqlSource, loadYamlSource, parseSource, resolvePair } from "./src/source/source.ts";

@@ -15,6 +15,7 @@ Usage:
   pgconverge apply  FILE [--db URL] [--lock-timeout 10s]
   pgconverge drift  --schema schema.yaml [--db URL] [--format text|json] [--strict]
   pgconverge migrate --schema schema.yaml [--db URL] [--allow-destructive]
+  pgconverge pull   [--db URL] [-o schema.yaml] [--schemas a,b]
 
 A SOURCE is a database URL, a .yaml schema or a .sql file (e.g. a canonical snapshot).
 --db defaults to $DATABASE_URL. Database URLs: postgres://user:pass@host:5432/db,
@@ -23,7 +24,8 @@ pglite:memory (throw-away embedded database) or pglite:PATH (embedded, kept in P
 Options:
   -o, --output FILE       write the result to FILE instead of standard output
   --check FILE            render: exit 4 when FILE differs from the rendered snapshot
-  --schemas a,b           only these schemas (default: the ones the schema file names)
+  --schemas a,b           only these schemas (default: the ones the schema file names;
+                          dump and pull: every user schema)
   --shadow-url URL        canonicalise in this (empty, scratch) server database instead of
                           the embedded PGlite shadow; pgconverge drops everything in it
   --allow-destructive     allow drops of tables/columns/schemas and narrowing type changes

@@ -7,6 +7,7 @@
 import { EXIT, type ExitCode, formatRef, PgcError } from "../model/errors.ts";
 import { parseCommandLine } from "./args.ts";
 import { applyCommand, driftCommand, migrateCommand, planCommand } from "./cmd_plan.ts";
+import { pullCommand } from "./cmd_pull.ts";
 import { dumpCommand, renderCommand } from "./cmd_snapshot.ts";
 import type { Context } from "./context.ts";
 import { HELP, VERSION } from "./help.ts";
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, (ctx: Context) => Promise<ExitCode>> = {
   drift: driftCommand,
   migrate: migrateCommand,
   apply: applyCommand,
+  pull: pullCommand,
 };
 
 /** Print a PgcError the way users see it. */

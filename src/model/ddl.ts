@@ -21,6 +21,8 @@ export interface SourceSpan {
   start: number;
   /** Where that part of the statement came from. */
   source: SourceRef;
+  /** The text from `start` on was copied from `source` character by character (a `sql:` item line). */
+  exact?: boolean;
 }
 
 /** A rename the input asks for (`renamedFrom`): planned instead of drop + create. */

@@ -16,6 +16,7 @@ import {
 import { serialTypeFor } from "../yaml/portable_types.ts";
 import { functionDdl } from "./function_ddl.ts";
 import type { Column, EnumType, FkAction, Schema, Table } from "../yaml/types.ts";
+import { sqlBlocks } from "./sql_blocks.ts";
 
 const ACTION_SQL: Readonly<Record<FkAction, string>> = {
   noAction: "",
@@ -34,10 +35,11 @@ const BUILTIN_TYPES: ReadonlySet<string> = new Set(
 );
 
 /**
- * Render the DDL that creates `schema` in an empty database: schemas, enum types, tables,
- * then per table primary key, unique and check constraints, then indexes, then every foreign
- * key (once all tables and unique indexes exist, so cross-references and FKs onto a unique
- * index load), then comments.
+ * Render the DDL that creates `schema` in an empty database: schemas, enum types, `sql:` items
+ * marked `load: beforeTables`, tables, then per table primary key, unique and check
+ * constraints, then indexes, then every foreign key (once all tables and unique indexes exist,
+ * so cross-references and FKs onto a unique index load), then comments, then the other `sql:`
+ * items.
  *
  * @example
  * ```ts
@@ -63,6 +65,7 @@ export function renderSchemaDdl(schema: Schema): DesiredDdl {
   );
   const fns = functionDdl(schema);
   statements.push(...fns.early);
+  statements.push(...sqlBlocks(schema, "beforeTables"));
   for (const t of schema.tables) statements.push({ ...createTable(t), source: likelyFailure(t, known) });
   statements.push(...fns.late);
   for (const t of schema.tables) statements.push(...tableConstraints(t));
@@ -70,6 +73,7 @@ export function renderSchemaDdl(schema: Schema): DesiredDdl {
   const autoNamed: string[] = [];
   for (const t of schema.tables) statements.push(...foreignKeys(t, autoNamed));
   for (const t of schema.tables) statements.push(...comments(t));
+  statements.push(...sqlBlocks(schema, "afterTables"));
   statements.push(...fns.final);
   const renames: Rename[] = [];
   for (const t of schema.tables) {

@@ -16,7 +16,10 @@ function problemOf(e: SqlError, st: DdlStatement): Problem {
   // PostgreSQL's error position, when it gives one, narrows the location to a clause of the statement.
   const pos = e.server.position;
   const span = pos ? st.spans?.findLast((sp) => sp.start <= pos - 1) : undefined;
-  const at = span?.source ?? st.source;
+  // An exact span (a `sql:` line) also gives the column inside the line.
+  const at = span?.exact && pos
+    ? { ...span.source, column: span.source.column + pos - 1 - span.start }
+    : span?.source ?? st.source;
   return {
     at,
     message: `PostgreSQL rejected this: ${e.message}` + (e.server.detail ? ` (${e.server.detail})` : ""),

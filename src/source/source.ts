@@ -68,6 +68,13 @@ export async function loadYamlSource(path: string, shadow: Shadow): Promise<File
   const key = await fileKey(await shadow.identity(), path, text);
   const hit = await getFile(key);
   if (hit) return hit;
+  const result = await canonicalizeYamlText(text, path, shadow);
+  await putFile(key, result);
+  return result;
+}
+
+/** Canonicalise schema.yaml text (named `path` in messages) through the shadow, uncached by file. */
+export async function canonicalizeYamlText(text: string, path: string, shadow: Shadow): Promise<FileSchema> {
   const schema = loadSchemaYaml(text, path);
   const ddl = renderSchemaDdl(schema);
   const snap = await canonicalizeStatements(shadow, ddl.statements, ddl.schemas);
@@ -75,9 +82,7 @@ export async function loadYamlSource(path: string, shadow: Shadow): Promise<File
   for (const o of snap.objects.values()) {
     if (o.kind === "constraint" && auto.has(o.id)) snap.objects.set(o.id, { ...o, autoNamed: true });
   }
-  const result = { snapshot: snap, warnings: schemaWarnings(schema), renames: ddl.renames };
-  await putFile(key, result);
-  return result;
+  return { snapshot: snap, warnings: schemaWarnings(schema), renames: ddl.renames };
 }
 
 /** Lossy portable types, and sections of the file that pgconverge reads but does not manage yet. */

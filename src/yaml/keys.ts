@@ -18,7 +18,8 @@ export type NodeKind =
   | "policy"
   | "enum"
   | "function"
-  | "functionArgument";
+  | "functionArgument"
+  | "sqlItem";
 
 /** Accepted keys per node kind (camelCase, case-sensitive). */
 export const KEYS: Readonly<Record<NodeKind, readonly string[]>> = {
@@ -32,6 +33,7 @@ export const KEYS: Readonly<Record<NodeKind, readonly string[]>> = {
     "extensions",
     "enums",
     "views",
+    "sql",
   ],
   table: [
     "name",
@@ -100,6 +102,7 @@ export const KEYS: Readonly<Record<NodeKind, readonly string[]>> = {
     "revokePublicExecute",
   ],
   functionArgument: ["name", "type"],
+  sqlItem: ["sql", "load"],
 };
 
 /** Levenshtein distance; inputs are short keys, so the quadratic table is fine. */

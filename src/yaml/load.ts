@@ -8,6 +8,7 @@ import { formatRef, PgcError, type Problem, type SourceRef } from "../model/erro
 import { bodyLqlProblem, checkFunctionNames, readFunction } from "./read_function.ts";
 import { eachItem, readTable } from "./read_table.ts";
 import { compact, type Entry, Reader } from "./reader.ts";
+import { readSqlBlocks } from "./read_sql.ts";
 import type { EnumType, Schema, UnrenderedSection } from "./types.ts";
 import { checkNames } from "./unique_names.ts";
 
@@ -39,7 +40,7 @@ export function loadSchemaYaml(text: string, file: string): Schema {
   for (const w of doc.warnings) {
     r.warnings.push({ at: yamlErrorAt(r, w), message: plain(w) });
   }
-  const schema = readTop(r, doc.contents as Node | null);
+  const schema = readTop(r, doc.contents as Node | null, text);
   checkNames(r, schema);
   checkFunctionNames(r, schema.functions);
   const lql = schema.functions.filter((f) => f.bodyLql !== undefined).map(bodyLqlProblem);
@@ -91,7 +92,7 @@ function plain(e: YAMLError): string {
   return `YAML syntax: ${msg.charAt(0).toLowerCase()}${msg.slice(1)}`;
 }
 
-function readTop(r: Reader, contents: Node | null): Schema {
+function readTop(r: Reader, contents: Node | null, text: string): Schema {
   const at: SourceRef = { file: r.file, line: 1, column: 1 };
   const schema: Schema = {
     file: r.file,
@@ -99,6 +100,7 @@ function readTop(r: Reader, contents: Node | null): Schema {
     schemas: [],
     enums: [],
     functions: [],
+    sql: [],
     unrendered: [],
     warnings: [],
     at,
@@ -121,6 +123,7 @@ function readTop(r: Reader, contents: Node | null): Schema {
   }));
   schema.enums = eachItem(r, e("enums"), (node, i) => readEnum(r, node, i));
   schema.functions = eachItem(r, e("functions"), (node, i) => readFunction(r, node, i));
+  schema.sql = readSqlBlocks(r, e("sql"), text);
   for (const key of UNRENDERED) {
     const items = r.list(e(key));
     if (items !== undefined) {

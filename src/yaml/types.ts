@@ -3,6 +3,7 @@
  * here); every node keeps where it came from so rendered statements can point back at the YAML.
  * @module
  */
+import type { SourceSpan } from "../model/ddl.ts";
 import type { SourceRef } from "../model/errors.ts";
 
 /** Where each key's value was written, by YAML key (`valueAt.type` is the column's type value). */
@@ -30,6 +31,8 @@ export interface Schema extends Located {
   enums: EnumType[];
   /** Functions in YAML order. */
   functions: FunctionDef[];
+  /** Raw DDL for what the structured keys do not cover (ext), in file order. */
+  sql: SqlBlock[];
   /**
    * Top-level sections that are parsed (only their being lists is checked) but not yet rendered:
    * `roles`, `functions`, `grants`, `extensions`, `views`. Callers warn that they are ignored.
@@ -45,6 +48,22 @@ export interface NamedRef {
   name: string;
   /** Where it was written. */
   at: SourceRef;
+}
+
+/** When a `sql:` item is loaded: after the schemas and enum types (`beforeTables`), or after everything. */
+export type SqlLoad = "beforeTables" | "afterTables";
+
+/** One `sql:` item (ext): one or more SQL statements, loaded as written. */
+export interface SqlBlock extends Located {
+  /** The SQL text as written. */
+  sql: string;
+  /** Load slot; default `afterTables`. */
+  load: SqlLoad;
+  /**
+   * Where characters of `sql` were written: from offset `start` on, text maps one to one onto
+   * the file from `source` (lines of a `|` block, a single-line scalar); sorted by `start`.
+   */
+  spans: SourceSpan[];
 }
 
 /** A top-level section accepted but not yet rendered. */

@@ -1,0 +1,343 @@
+/**
+ * A canonical live snapshot → the schema.yaml that describes it: structured keys wherever a key
+ * says exactly what the database holds, `sql:` items (the canonical DDL of the snapshot) for the
+ * rest. Pure: the caller reads the database, and verifies the result through the shadow.
+ *
+ * Each structured form is only used when the definition it renders is the live one (a primary
+ * key is `PRIMARY KEY (a, b)`, nothing more); anything else (DEFERRABLE, MATCH FULL, NOT VALID,
+ * an exclusion constraint, a DESC or operator-class index key, partitioning) becomes `sql:`.
+ * @module
+ */
+import type { ActionCode, ConstraintDetail, IndexDetail, PullDetails } from "../introspect/pull_details.ts";
+import { tableId } from "../model/ids.ts";
+import { qualify, quoteIdent } from "../model/quote.ts";
+import {
+  type ColumnObject,
+  type CommentObject,
+  compareIds,
+  type ConstraintObject,
+  type DbObject,
+  type IndexObject,
+  objectsOfKind,
+  type Snapshot,
+  snapshotOf,
+  type TableObject,
+} from "../model/snapshot.ts";
+import { snapshotStatements } from "../render/snapshot_sql.ts";
+import {
+  defaultColumnCheckName,
+  defaultForeignKeyName,
+  defaultPrimaryKeyName,
+  defaultUniqueName,
+} from "../yaml/default_names.ts";
+import { pullType } from "./types.ts";
+
+/** A schema.yaml document as plain data, keys in the order they are written. */
+export type YamlDoc = Record<string, unknown>;
+
+/** What {@link buildPulledSchema} produced. */
+export interface PulledSchema {
+  /** The schema.yaml content. */
+  document: YamlDoc;
+  /** Ids of the objects written as `sql:` items instead of structured keys, sorted. */
+  asSql: string[];
+}
+
+/** Options of {@link buildPulledSchema}. */
+export interface BuildOptions {
+  /** Ids to write as `sql:` whatever their form (a table id: the whole table). */
+  forceSql?: ReadonlySet<string>;
+}
+
+const ACTIONS: Readonly<Record<ActionCode, { yaml: string; sql: string }>> = {
+  a: { yaml: "NoAction", sql: "" },
+  r: { yaml: "Restrict", sql: "RESTRICT" },
+  c: { yaml: "Cascade", sql: "CASCADE" },
+  n: { yaml: "SetNull", sql: "SET NULL" },
+  d: { yaml: "SetDefault", sql: "SET DEFAULT" },
+};
+
+const INDEX_METHODS: ReadonlySet<string> = new Set(["btree", "gin", "gist", "brin", "hash"]);
+
+function idents(names: readonly string[]): string {
+  return names.map(quoteIdent).join(", ");
+}
+
+/** Group objects by their table id. */
+function byTable<T extends { schema: string; table: string }>(xs: T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const x of xs) {
+    const key = tableId(x.schema, x.table);
+    out.set(key, [...(out.get(key) ?? []), x]);
+  }
+  return out;
+}
+
+/**
+ * Build the schema.yaml of a canonical snapshot. `details` gives the column lists and index keys
+ * the canonical definitions only hold as text.
+ */
+export function buildPulledSchema(snap: Snapshot, details: PullDetails, opts: BuildOptions = {}): PulledSchema {
+  const force = opts.forceSql ?? new Set<string>();
+  const columns = byTable(objectsOfKind(snap, "column"));
+  const constraints = byTable(objectsOfKind(snap, "constraint"));
+  const indexes = byTable(objectsOfKind(snap, "index"));
+  const comments = new Map(objectsOfKind(snap, "comment").map((c) => [c.target, c]));
+  const tables = objectsOfKind(snap, "table");
+
+  const sqlTables = new Set<string>();
+  const tableColumns = new Map<string, Array<Record<string, unknown>>>();
+  for (const t of tables) {
+    const cols = [...(columns.get(t.id) ?? [])].sort((a, b) => a.position - b.position);
+    const yaml = cols.map((c) => columnYaml(c, comments.get(c.id)));
+    if (t.partitioned || force.has(t.id) || yaml.some((y) => y === undefined)) sqlTables.add(t.id);
+    else tableColumns.set(t.id, yaml as Array<Record<string, unknown>>);
+  }
+
+  // First every key that is not a foreign key: a foreign key can only be structured when the key
+  // it rests on is (structured DDL loads before `sql:` items).
+  const sqlObjects: DbObject[] = [];
+  const keyInSql = new Set<string>(sqlTables);
+  const structured = new Map<string, TableParts>();
+  for (const t of tables) {
+    if (sqlTables.has(t.id)) continue;
+    const parts = emptyParts();
+    structured.set(t.id, parts);
+    const colChecks = new Set<string>();
+    for (const c of constraints.get(t.id) ?? []) {
+      if (c.type === "f") continue;
+      const d = details.constraints.get(c.id);
+      const done = !force.has(c.id) && d !== undefined && addKey(parts, t, c, d, colChecks);
+      if (!done) {
+        sqlObjects.push(c);
+        if (c.type === "p" || c.type === "u") keyInSql.add(t.id);
+      }
+    }
+    for (const ix of indexes.get(t.id) ?? []) {
+      const d = details.indexes.get(ix.id);
+      const yaml = force.has(ix.id) || d === undefined ? undefined : indexYaml(ix, d);
+      if (yaml) parts.indexes.push(yaml);
+      else {
+        sqlObjects.push(ix);
+        if (d?.unique) keyInSql.add(t.id);
+      }
+    }
+  }
+  for (const t of tables) {
+    const parts = structured.get(t.id);
+    if (!parts) continue;
+    for (const c of constraints.get(t.id) ?? []) {
+      if (c.type !== "f") continue;
+      const d = details.constraints.get(c.id);
+      const yaml = force.has(c.id) || d === undefined || (c.references && keyInSql.has(c.references))
+        ? undefined
+        : foreignKeyYaml(t, c, d);
+      if (yaml) parts.foreignKeys.push(yaml);
+      else sqlObjects.push(c);
+    }
+  }
+
+  for (const t of tables) {
+    if (!sqlTables.has(t.id)) continue;
+    sqlObjects.push(t, ...(columns.get(t.id) ?? []), ...(constraints.get(t.id) ?? []), ...(indexes.get(t.id) ?? []));
+    for (const c of comments.values()) if (tableId(c.schema, c.table) === t.id) sqlObjects.push(c);
+  }
+
+  const document: YamlDoc = {};
+  const schemas = schemaList(snap);
+  if (schemas.length > 0) document.schemas = schemas;
+  const enums = objectsOfKind(snap, "enum").map((e) => ({
+    ...(e.schema === "public" ? {} : { schema: e.schema }),
+    name: e.name,
+    values: [...e.values],
+  }));
+  if (enums.length > 0) document.enums = enums;
+  const tableDocs = tables.filter((t) => structured.has(t.id)).map((t) =>
+    tableYaml(t, tableColumns.get(t.id)!, structured.get(t.id)!, comments.get(t.id))
+  );
+  if (tableDocs.length > 0) document.tables = tableDocs;
+  const sql = sqlItems(snapshotOf(sqlObjects, snap.schemas), details);
+  if (sql.length > 0) document.sql = sql;
+  return { document, asSql: sqlObjects.map((o) => o.id).sort() };
+}
+
+/** The structured keys of one table, filled while its constraints and indexes are read. */
+interface TableParts {
+  primaryKey?: Record<string, unknown>;
+  uniqueConstraints: Array<Record<string, unknown>>;
+  foreignKeys: Array<Record<string, unknown>>;
+  checkConstraints: Array<Record<string, unknown>>;
+  indexes: Array<Record<string, unknown>>;
+  /** Column CHECKs by column name. */
+  columnChecks: Map<string, string>;
+}
+
+function emptyParts(): TableParts {
+  return { uniqueConstraints: [], foreignKeys: [], checkConstraints: [], indexes: [], columnChecks: new Map() };
+}
+
+/**
+ * Schemas the file must name: every managed schema but `public` (listed so an empty one is still
+ * created), and `public` when it holds nothing the file describes (so it stays in the scope).
+ */
+function schemaList(snap: Snapshot): string[] {
+  const out = snap.schemas.filter((s) => s !== "public" && snap.objects.has(`schema:${s}`));
+  const publicUsed = [...snap.objects.values()].some((o) =>
+    (o.kind === "table" || o.kind === "enum") && o.schema === "public"
+  );
+  if (snap.schemas.includes("public") && !publicUsed && out.length > 0) out.unshift("public");
+  return out;
+}
+
+/** One column, or undefined when no column keys can say what it is. */
+function columnYaml(c: ColumnObject, comment: CommentObject | undefined): Record<string, unknown> | undefined {
+  const serial = { serial: "Int", bigserial: "BigInt", smallserial: "SmallInt" }[c.type];
+  // A serial column is NOT NULL by construction: one that is not cannot be written as isIdentity.
+  if (serial !== undefined && !c.notNull) return undefined;
+  const out: Record<string, unknown> = { name: c.name, type: serial ?? pullType(c.type) };
+  if (c.notNull) out.isNullable = false;
+  if (serial !== undefined) out.isIdentity = true;
+  if (c.identity) out.identity = c.identity === "always" ? "always" : "byDefault";
+  if (c.default !== undefined) out.defaultValue = c.default;
+  if (c.generated !== undefined) out.computedExpression = c.generated;
+  if (c.collation !== undefined) {
+    // The reader quotes an unquoted name part by part; a quoted part after a schema it cannot take.
+    if (!c.collation.startsWith('"') && c.collation.includes('"')) return undefined;
+    out.collation = c.collation;
+  }
+  if (comment) out.comment = comment.text;
+  return out;
+}
+
+/** The expression inside `CHECK (…)`, when the definition is nothing more than that. */
+function checkExpression(definition: string): string | undefined {
+  if (!definition.startsWith("CHECK (") || !definition.endsWith(")")) return undefined;
+  const inner = definition.slice("CHECK (".length, -1);
+  // NO INHERIT / NOT VALID follow the parenthesis; a balanced inner text proves there is no suffix.
+  let depth = 0;
+  for (const ch of inner) {
+    depth += ch === "(" ? 1 : ch === ")" ? -1 : 0;
+    if (depth < 0) return undefined;
+  }
+  return depth === 0 ? inner : undefined;
+}
+
+/** Put a primary key, unique or CHECK into `parts`; false when no key says it exactly. */
+function addKey(
+  parts: TableParts,
+  t: TableObject,
+  c: ConstraintObject,
+  d: ConstraintDetail,
+  colChecks: Set<string>,
+): boolean {
+  switch (c.type) {
+    case "p":
+      if (c.definition !== `PRIMARY KEY (${idents(d.columns)})`) return false;
+      parts.primaryKey = {
+        ...(c.name === defaultPrimaryKeyName(t.name) ? {} : { name: c.name }),
+        columns: [...d.columns],
+      };
+      return true;
+    case "u":
+      if (c.definition !== `UNIQUE (${idents(d.columns)})`) return false;
+      parts.uniqueConstraints.push({
+        ...(c.name === defaultUniqueName(t.name, d.columns) ? {} : { name: c.name }),
+        columns: [...d.columns],
+      });
+      return true;
+    case "c": {
+      const expression = checkExpression(c.definition);
+      if (expression === undefined) return false;
+      const [only] = d.columns;
+      if (
+        d.columns.length === 1 && !colChecks.has(only) && c.name === defaultColumnCheckName(t.name, only)
+      ) {
+        colChecks.add(only);
+        parts.columnChecks.set(only, expression);
+      } else parts.checkConstraints.push({ name: c.name, expression });
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+/** One foreign key, or undefined when its definition says more than the keys can. */
+function foreignKeyYaml(
+  t: TableObject,
+  c: ConstraintObject,
+  d: ConstraintDetail,
+): Record<string, unknown> | undefined {
+  if (d.references === undefined || d.onUpdate === undefined || d.onDelete === undefined) return undefined;
+  const { schema: refSchema, table: refTable } = d.references;
+  const onUpdate = ACTIONS[d.onUpdate];
+  const onDelete = ACTIONS[d.onDelete];
+  const expected =
+    `FOREIGN KEY (${idents(d.columns)}) REFERENCES ${qualify(refSchema, refTable)}(${idents(d.refColumns)})` +
+    (onUpdate.sql ? ` ON UPDATE ${onUpdate.sql}` : "") + (onDelete.sql ? ` ON DELETE ${onDelete.sql}` : "");
+  if (c.definition !== expected) return undefined;
+  const out: Record<string, unknown> = {};
+  if (c.name !== defaultForeignKeyName(t.name, d.columns)) out.name = c.name;
+  out.columns = [...d.columns];
+  if (refSchema !== "public") out.referencedSchema = refSchema;
+  out.referencedTable = refTable;
+  out.referencedColumns = [...d.refColumns];
+  if (onDelete.sql) out.onDelete = onDelete.yaml;
+  if (onUpdate.sql) out.onUpdate = onUpdate.yaml;
+  return out;
+}
+
+/** One index, or undefined when the index keys cannot say it. */
+function indexYaml(ix: IndexObject, d: IndexDetail): Record<string, unknown> | undefined {
+  if (d.hasOptions || !INDEX_METHODS.has(d.method) || d.include.some((k) => k.column === undefined)) return undefined;
+  const out: Record<string, unknown> = { name: ix.name };
+  if (d.keys.every((k) => k.column !== undefined)) out.columns = d.keys.map((k) => k.column);
+  else out.expressions = d.keys.map((k) => k.column !== undefined ? quoteIdent(k.column) : k.text);
+  if (d.unique) out.isUnique = true;
+  if (d.predicate !== undefined) out.filter = d.predicate;
+  if (d.method !== "btree") out.method = d.method;
+  if (d.include.length > 0) out.include = d.include.map((k) => k.column);
+  return out;
+}
+
+function tableYaml(
+  t: TableObject,
+  columns: Array<Record<string, unknown>>,
+  parts: TableParts,
+  comment: CommentObject | undefined,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { name: t.name };
+  if (t.schema !== "public") out.schema = t.schema;
+  out.columns = columns.map((c) => {
+    const check = parts.columnChecks.get(c.name as string);
+    if (check === undefined) return c;
+    // The CHECK goes before the comment, where a person would write it.
+    const { comment: text, ...rest } = c;
+    return { ...rest, checkConstraint: check, ...(text === undefined ? {} : { comment: text }) };
+  });
+  if (parts.primaryKey) out.primaryKey = parts.primaryKey;
+  // Unnamed keys sort by their columns, after nothing in particular: only determinism matters.
+  const key = (x: Record<string, unknown>) => String(x.name ?? (x.columns as string[]).join("\u0000"));
+  const byName = (a: Record<string, unknown>, b: Record<string, unknown>) => compareIds(key(a), key(b));
+  if (parts.uniqueConstraints.length > 0) out.uniqueConstraints = parts.uniqueConstraints.sort(byName);
+  if (parts.foreignKeys.length > 0) out.foreignKeys = parts.foreignKeys.sort(byName);
+  if (parts.checkConstraints.length > 0) out.checkConstraints = parts.checkConstraints.sort(byName);
+  if (parts.indexes.length > 0) out.indexes = parts.indexes.sort(byName);
+  if (comment) out.comment = comment.text;
+  return out;
+}
+
+/**
+ * The canonical DDL of the objects written as `sql:`, in load order (tables, keys, CHECKs,
+ * indexes, foreign keys, comments), one item per statement. A partitioned table gets its
+ * partition key, which the model does not hold.
+ */
+function sqlItems(sub: Snapshot, details: PullDetails): string[] {
+  const out: string[] = [];
+  for (const st of snapshotStatements(sub).flat()) {
+    const table = sub.objects.get(st.ids[0]);
+    const key = table?.kind === "table" && table.partitioned ? details.partitionKeys.get(table.id) : undefined;
+    out.push(key === undefined ? st.sql : st.sql.replace(/\);$/, `) PARTITION BY ${key};`));
+  }
+  return out;
+}
