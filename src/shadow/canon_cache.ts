@@ -15,7 +15,7 @@ const FORMAT = "canon-v4";
 
 /** The cache key for one canonicalisation. */
 export function canonKey(identity: string, schemas: string[] | undefined, ddl: string): Promise<string> {
-  return sha256([FORMAT, identity, schemas?.join(",") ?? "*", ddl].join("\u0000"));
+  return codeHash().then((code) => sha256([FORMAT, code, identity, schemas?.join(",") ?? "*", ddl].join("\u0000")));
 }
 
 /** A snapshot as JSON. */
@@ -61,17 +61,18 @@ export interface CachedFile {
   renames: Rename[];
 }
 
-let codeHash: Promise<string> | undefined;
+let code: Promise<string> | undefined;
 
 /**
- * A hash of the loader and renderer sources when they are readable (running from source), so a
- * developer's change to them is never answered from a stale cache. A compiled binary hashes its
- * version instead: its code cannot change under it.
+ * A hash of every source that shapes a cached snapshot (loader, renderer, model, catalog queries,
+ * shadow) when they are readable (running from source), so a developer's change to them — a new
+ * object kind, say — is never answered from a stale cache. A compiled binary hashes its version
+ * instead: its code cannot change under it.
  */
-function loaderCodeHash(): Promise<string> {
-  codeHash ??= (async () => {
+function codeHash(): Promise<string> {
+  code ??= (async () => {
     const parts: string[] = [];
-    for (const dir of ["../yaml/", "../render/"]) {
+    for (const dir of ["../yaml/", "../render/", "../model/", "../introspect/", "../shadow/"]) {
       try {
         const url = new URL(dir, import.meta.url);
         const names = [...Deno.readDirSync(url)].map((e) => e.name).sort();
@@ -82,12 +83,12 @@ function loaderCodeHash(): Promise<string> {
     }
     return await sha256(parts.join("\u0000"));
   })();
-  return codeHash;
+  return code;
 }
 
 /** The key for a schema.yaml: its path (messages name it), its text, the printer and the code. */
 export async function fileKey(identity: string, path: string, text: string): Promise<string> {
-  return sha256([FORMAT, "yaml", VERSION, await loaderCodeHash(), identity, path, text].join("\u0000"));
+  return sha256([FORMAT, "yaml", VERSION, await codeHash(), identity, path, text].join("\u0000"));
 }
 
 /** Look up a canonicalised schema.yaml. */
