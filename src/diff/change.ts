@@ -9,7 +9,10 @@ import type {
   CommentObject,
   ConstraintObject,
   EnumObject,
+  ExtensionObject,
+  GrantObject,
   IndexObject,
+  RoleObject,
   SchemaObject,
   TableObject,
 } from "../model/snapshot.ts";
@@ -34,7 +37,13 @@ export type Change =
   | { op: "drop_index"; from: IndexObject; replacedBy?: IndexObject }
   | { op: "rename_index"; from: IndexObject; to: IndexObject }
   | { op: "set_comment"; to: CommentObject; from?: CommentObject }
-  | { op: "drop_comment"; from: CommentObject };
+  | { op: "drop_comment"; from: CommentObject }
+  | { op: "create_role"; to: RoleObject }
+  | { op: "alter_role"; from: RoleObject; to: RoleObject }
+  | { op: "create_extension"; to: ExtensionObject }
+  | { op: "alter_extension"; from: ExtensionObject; to: ExtensionObject }
+  | { op: "grant"; to: GrantObject; from?: GrantObject }
+  | { op: "revoke"; from: GrantObject; to?: GrantObject };
 
 /** The operation names of {@link Change}. */
 export type ChangeOp = Change["op"];

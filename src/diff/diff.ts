@@ -12,6 +12,7 @@ import { diffColumns } from "./columns.ts";
 import { diffComments } from "./comments.ts";
 import { diffConstraints } from "./constraints.ts";
 import { diffIndexes } from "./indexes.ts";
+import { diffExtensions, diffGrants, diffRoles } from "./access.ts";
 import { diffEnums, diffSchemas, diffTables } from "./tables.ts";
 
 /** The result of a diff: the changes, and the snapshot the database will hold afterwards. */
@@ -64,6 +65,9 @@ export function diff(from: Snapshot, to: Snapshot): DiffResult {
     ...diffConstraints(ctx),
     ...diffIndexes(ctx),
     ...diffComments(ctx),
+    ...diffRoles(ctx),
+    ...diffExtensions(ctx),
+    ...diffGrants(ctx),
   ];
   const targetObjects = [...to.objects.values()].map((o) => ctx.matched.get(o.id) ?? o)
     .sort((a, b) => compareIds(a.id, b.id));

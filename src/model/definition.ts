@@ -4,6 +4,7 @@
  * "same definition, other id".
  * @module
  */
+import { extensionDefinition, grantDefinition, roleDefinition } from "./access.ts";
 import { qualify, quoteIdent, quoteLiteral } from "./quote.ts";
 import type { ColumnObject, CommentObject, DbObject } from "./snapshot.ts";
 
@@ -35,6 +36,12 @@ export function definitionOf(o: DbObject): string {
       return o.definition;
     case "comment":
       return quoteLiteral(o.text);
+    case "role":
+      return roleDefinition(o);
+    case "grant":
+      return grantDefinition(o);
+    case "extension":
+      return extensionDefinition(o);
   }
 }
 

@@ -34,3 +34,18 @@ export function commentId(targetId: string): string {
 export function typeId(schema: string, name: string): string {
   return `type:${schema}.${name}`;
 }
+
+/** Id of a role (cluster-wide). */
+export function roleId(name: string): string {
+  return `role:${name}`;
+}
+
+/** Id of one privilege of one grantee on an object (`grant:table:public.t:app:SELECT`). */
+export function grantId(objectId: string, grantee: string, privilege: string): string {
+  return `grant:${objectId}:${grantee}:${privilege}`;
+}
+
+/** Id of an extension. */
+export function extensionId(name: string): string {
+  return `extension:${name}`;
+}

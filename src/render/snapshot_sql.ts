@@ -4,7 +4,9 @@
  * @module
  */
 import { columnDefinition, commentTarget, definitionOf } from "../model/definition.ts";
+import { createExtensionSql } from "../model/access.ts";
 import { tableId } from "../model/ids.ts";
+import { accessSections } from "./access_sql.ts";
 import { qualify, quoteIdent, quoteLiteral } from "../model/quote.ts";
 import {
   type ColumnObject,
@@ -57,6 +59,7 @@ export function snapshotStatements(snap: Snapshot): SnapshotStatement[][] {
       one(`CREATE SCHEMA ${quoteIdent(s.name)};`, s.id)
     ),
   );
+  sections.push(objectsOfKind(snap, "extension").map((e) => one(createExtensionSql(e), e.id)));
   sections.push(objectsOfKind(snap, "enum").map((e) => one(createEnumSql(e), e.id)));
   const columnsByTable = new Map<string, ColumnObject[]>();
   for (const c of objectsOfKind(snap, "column")) {
@@ -88,5 +91,6 @@ export function snapshotSections(snap: Snapshot): string[][] {
 /** Render a snapshot as canonical DDL, in a fixed order, ending with a newline. */
 export function renderSnapshotSql(snap: Snapshot): string {
   const header = `-- pgconverge canonical schema snapshot; schemas: ${snap.schemas.join(", ")}`;
-  return [header, ...snapshotSections(snap).map((s) => s.join("\n"))].join("\n\n") + "\n";
+  const sections = [...snapshotSections(snap), ...accessSections(snap)];
+  return [header, ...sections.map((s) => s.join("\n"))].join("\n\n") + "\n";
 }

@@ -16,7 +16,10 @@ export type NodeKind =
   | "index"
   | "rowLevelSecurity"
   | "policy"
-  | "enum";
+  | "enum"
+  | "role"
+  | "grant"
+  | "extension";
 
 /** Accepted keys per node kind (camelCase, case-sensitive). */
 export const KEYS: Readonly<Record<NodeKind, readonly string[]>> = {
@@ -84,6 +87,9 @@ export const KEYS: Readonly<Record<NodeKind, readonly string[]>> = {
     "withCheckSql",
   ],
   enum: ["schema", "name", "values"],
+  role: ["name", "login", "bypassRls", "grantTo"],
+  grant: ["schema", "target", "objectName", "privileges", "roles", "runAs"],
+  extension: ["name", "schema", "version"],
 };
 
 /** Levenshtein distance; inputs are short keys, so the quadratic table is fine. */

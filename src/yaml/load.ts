@@ -5,21 +5,21 @@
  */
 import { isSeq, LineCounter, type Node, parseDocument, type YAMLError } from "yaml";
 import { PgcError, type Problem, type SourceRef } from "../model/errors.ts";
+import { checkAccess, readExtension, readGrant, readRole } from "./read_access.ts";
 import { eachItem, readTable } from "./read_table.ts";
 import { compact, type Entry, Reader } from "./reader.ts";
 import type { EnumType, Schema, UnrenderedSection } from "./types.ts";
 import { checkNames } from "./unique_names.ts";
 
-const UNRENDERED = ["roles", "functions", "grants", "extensions", "views"] as const;
+const UNRENDERED = ["functions", "views"] as const;
 
 /**
  * Parse and validate a schema.yaml. Throws one `PgcError("yaml_invalid")` listing every problem
  * (YAML syntax, unknown keys with a suggestion, wrong value types, missing keys, unknown enum-like
  * values, duplicate names), each located at the offending key or value.
  *
- * `roles`, `functions`, `grants`, `extensions` and `views` are accepted and only checked to be
- * lists: they are recorded in {@link Schema.unrendered} so callers can say they are not yet
- * applied.
+ * `functions` and `views` are accepted and only checked to be lists: they are recorded in
+ * {@link Schema.unrendered} so callers can say they are not yet applied.
  *
  * @example
  * ```ts
@@ -40,6 +40,7 @@ export function loadSchemaYaml(text: string, file: string): Schema {
   }
   const schema = readTop(r, doc.contents as Node | null);
   checkNames(r, schema);
+  checkAccess(r, schema);
   const problems = withSyntaxErrors(r, doc.errors);
   if (problems.length > 0) {
     const noun = problems.length === 1 ? "problem" : "problems";
@@ -83,6 +84,8 @@ function readTop(r: Reader, contents: Node | null): Schema {
     tables: [],
     schemas: [],
     enums: [],
+    roles: [],
+    extensions: [],
     unrendered: [],
     warnings: [],
     at,
@@ -104,6 +107,10 @@ function readTop(r: Reader, contents: Node | null): Schema {
     at,
   }));
   schema.enums = eachItem(r, e("enums"), (node, i) => readEnum(r, node, i));
+  schema.roles = eachItem(r, e("roles"), (node, i) => readRole(r, node, i));
+  schema.extensions = eachItem(r, e("extensions"), (node, i) => readExtension(r, node, i));
+  // A `grants` key, even an empty list, puts every privilege of the managed schemas under management.
+  if (e("grants") !== undefined) schema.grants = eachItem(r, e("grants"), (node, i) => readGrant(r, node, i));
   for (const key of UNRENDERED) {
     const items = r.list(e(key));
     if (items !== undefined) {
