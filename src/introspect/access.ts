@@ -52,13 +52,21 @@ WHERE a.grantee <> g.owner
                     AND ia.grantee = a.grantee AND ia.privilege_type = a.privilege_type)
 ORDER BY 1, 2, 3, 4, 5`;
 
-/** Owners of the tables and schemas grants can be on (their own privileges are never planned). */
+/** Key of {@link Snapshot.owners} for the owner of objects a plan creates: the role that runs it. */
+export const NEW_OBJECT_OWNER = "*";
+
+/**
+ * Owners of the tables and schemas grants can be on (their own privileges are never planned),
+ * and the role that will own what the plan creates.
+ */
 export const Q_OWNERS = `
 SELECT 'table' AS target, n.nspname AS schema, c.relname AS table, pg_get_userbyid(c.relowner) AS owner
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = ANY($1::text[])
 UNION ALL
 SELECT 'schema', n.nspname, NULL, pg_get_userbyid(n.nspowner) FROM pg_namespace n WHERE n.nspname = ANY($1::text[])
+UNION ALL
+SELECT 'new', NULL, NULL, current_user::text
 ORDER BY 1, 2, 3`;
 
 interface GrantRow {
@@ -135,7 +143,12 @@ export async function readAccess(
         present,
       ])
     ) {
-      owners[r.target === "table" ? tableId(r.schema, r.table!) : schemaId(r.schema)] = r.owner;
+      const id = r.target === "new"
+        ? NEW_OBJECT_OWNER
+        : r.target === "table"
+        ? tableId(r.schema, r.table!)
+        : schemaId(r.schema);
+      owners[id] = r.owner;
     }
     return { objects, unmanaged, owners };
   }

@@ -231,8 +231,9 @@ export interface Snapshot {
   /** Roles, extensions and grants this snapshot manages (absent: none of them are read). */
   manages?: ManagedScope;
   /**
-   * Owners of the objects grants are read on (object id → role), from a live database. Not
-   * compared: an owner's own privileges are implicit and never planned.
+   * Owners of the objects grants are read on (object id → role), from a live database, and under
+   * `*` the role that will own the objects a plan creates (the connected role). Not compared: an
+   * owner's own privileges are implicit and never planned.
    */
   owners?: Record<string, string>;
 }

@@ -50,7 +50,7 @@ export function withoutOwnerGrants(to: Snapshot, owners: Record<string, string> 
   const kept = [...to.objects.values()].filter((o) => {
     if (o.kind !== "grant") return true;
     const objectId = o.on === "table" ? tableId(o.schema, o.table!) : schemaId(o.schema);
-    return owners[objectId] !== o.grantee;
+    return (owners[objectId] ?? owners["*"]) !== o.grantee;
   });
   return kept.length === to.objects.size ? to : withObjects(to, kept);
 }
