@@ -11,6 +11,7 @@ import type { DbObject, GrantObject, RoleObject } from "../src/model/snapshot.ts
 import { snapshotOf } from "../src/model/snapshot.ts";
 import { desiredAccess } from "../src/render/access_objects.ts";
 import { renderSchemaDdl } from "../src/render/schema_ddl.ts";
+import { renderSnapshotSql } from "../src/render/snapshot_sql.ts";
 import { withoutOwnerGrants } from "../src/source/access_source.ts";
 import { loadSchemaYaml } from "../src/yaml/load.ts";
 import { column, table } from "./support/snap.ts";
@@ -270,4 +271,32 @@ Deno.test("a migration that manages roles carries its scope in the header, cover
   const bare = (...objects: DbObject[]) => snapshotOf(objects, ["public"]);
   const plain = await writeMigration(await buildPlan(bare(), bare(table("t"))), { allowDestructive: false });
   assert.doesNotMatch(plain, /manages:/);
+});
+
+Deno.test("renderSnapshotSql() lists roles and grants as comments after the tables, extensions as SQL before them", () => {
+  const s = snap(
+    table("t"),
+    column("t", "id", "integer"),
+    role("app", { members: ["web"] }),
+    grant("t", "app", "SELECT"),
+    { kind: "extension", id: "extension:citext", name: "citext" },
+  );
+  assert.equal(
+    renderSnapshotSql(s),
+    `-- pgconverge canonical schema snapshot; schemas: public
+
+CREATE EXTENSION IF NOT EXISTS citext;
+
+CREATE TABLE public.t (
+    id integer
+);
+
+-- Roles and grants (cluster-wide: listed for review, not run when this file is loaded)
+-- CREATE ROLE app NOLOGIN NOBYPASSRLS;
+
+-- GRANT app TO web;
+
+-- GRANT SELECT ON TABLE public.t TO app;
+`,
+  );
 });
