@@ -89,7 +89,7 @@ async function inTransaction(db: Queryable, m: Migration, opts: ApplyOptions): P
   try {
     await db.query("SELECT set_config('lock_timeout', $1, true)", [opts.lockTimeout]);
     await db.query("SELECT pg_advisory_xact_lock(hashtext('pgconverge'))");
-    const before = await fingerprint(await liveSnapshot(db, opts.shadow, m.header.schemas));
+    const before = await fingerprint(await liveSnapshot(db, opts.shadow, m.header.schemas, m.header.manages));
     if (before === m.header.to && before !== m.header.from) {
       return { outcome: "already", ran: [], fingerprint: before };
     }
@@ -119,7 +119,7 @@ async function inTransaction(db: Queryable, m: Migration, opts: ApplyOptions): P
       const u = m.units[i];
       await run(u.sql, `Statement ${u.n} (${u.id})`, u.count);
     }
-    const after = await liveSnapshot(db, opts.shadow, m.header.schemas);
+    const after = await liveSnapshot(db, opts.shadow, m.header.schemas, m.header.manages);
     const fp = await fingerprint(after);
     if (fp !== m.header.to) {
       const details: string[] = [];

@@ -157,7 +157,7 @@ export async function applyCommand(ctx: Context): Promise<ExitCode> {
   const m = await readMigration(await readText(file), file);
   const shadow = shadowFor(ctx);
   try {
-    const db = await openDatabase(dbUrl(ctx));
+    const db = await openDatabase(dbUrl(ctx), { extensions: m.header.manages?.extensions.map((e) => e.name) ?? [] });
     try {
       const r = await applyMigration(db, m, { shadow, lockTimeout: ctx.args.values["lock-timeout"] ?? "10s", file });
       if (r.outcome === "already") {

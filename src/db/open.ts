@@ -45,14 +45,14 @@ export function keyValueToUrl(value: string): string {
   }`;
 }
 
-/** Open the database a URL names. */
-export function openDatabase(url: string): Promise<Queryable> {
+/** Open the database a URL names; `extensions` an embedded one must be able to create. */
+export function openDatabase(url: string, opts: { extensions?: string[] } = {}): Promise<Queryable> {
   if (/^pglite:/i.test(url)) {
     const where = url.slice("pglite:".length);
     if (!where) {
       throw new PgcError("usage", "pglite: needs a place: pglite:memory or pglite:PATH.");
     }
-    return openPglite(where);
+    return openPglite(where, opts.extensions);
   }
   if (/^postgres(ql)?:\/\//i.test(url)) return openServer(url);
   if (isKeyValueConnection(url)) return openServer(keyValueToUrl(url));

@@ -8,6 +8,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { PgcError } from "../model/errors.ts";
 import { readCache, writeCache } from "./cache_dir.ts";
 import { mapDriverError } from "./errors.ts";
+import { pgliteExtensions } from "./pglite_extensions.ts";
 import type { Queryable, Row } from "./queryable.ts";
 
 const TEMPLATE = "pglite-0.5.16-template.tar.gz";
@@ -38,19 +39,22 @@ async function isDataDir(path: string): Promise<boolean> {
 
 /**
  * Open an embedded database: `memory` for a throw-away one, or a directory path that is created
- * from the template when it does not exist yet.
+ * from the template when it does not exist yet. `extensionNames`: extensions it must be able to
+ * create (those PGlite bundles are loaded).
  */
-export async function openPglite(where: string): Promise<Queryable> {
+export async function openPglite(where: string, extensionNames: string[] = []): Promise<Queryable> {
   const label = `pglite:${where}`;
   let pg: PGlite;
   try {
+    // Bundled contrib extensions must be handed over at start to be creatable.
+    const extensions = await pgliteExtensions(extensionNames);
     if (where === "memory") {
-      pg = await PGlite.create({ loadDataDir: await template() });
+      pg = await PGlite.create({ loadDataDir: await template(), extensions });
     } else if (await isDataDir(where)) {
-      pg = await PGlite.create({ dataDir: where });
+      pg = await PGlite.create({ dataDir: where, extensions });
     } else {
       await Deno.mkdir(where, { recursive: true });
-      pg = await PGlite.create({ dataDir: where, loadDataDir: await template() });
+      pg = await PGlite.create({ dataDir: where, loadDataDir: await template(), extensions });
     }
   } catch (e) {
     if (e instanceof PgcError) throw e;

@@ -9,8 +9,11 @@ import type {
   CommentObject,
   ConstraintObject,
   EnumObject,
+  ExtensionObject,
   FunctionObject,
+  GrantObject,
   IndexObject,
+  RoleObject,
   SchemaObject,
   TableObject,
   TriggerObject,
@@ -51,7 +54,13 @@ export type Change =
     early?: boolean;
   }
   | { op: "create_trigger"; to: TriggerObject; replaces?: TriggerObject; why?: string }
-  | { op: "drop_trigger"; from: TriggerObject; replacedBy?: TriggerObject; why?: string };
+  | { op: "drop_trigger"; from: TriggerObject; replacedBy?: TriggerObject; why?: string }
+  | { op: "create_role"; to: RoleObject }
+  | { op: "alter_role"; from: RoleObject; to: RoleObject }
+  | { op: "create_extension"; to: ExtensionObject }
+  | { op: "alter_extension"; from: ExtensionObject; to: ExtensionObject }
+  | { op: "grant"; to: GrantObject; from?: GrantObject }
+  | { op: "revoke"; from: GrantObject; to?: GrantObject };
 
 /** The operation names of {@link Change}. */
 export type ChangeOp = Change["op"];

@@ -13,6 +13,7 @@ import { diffComments } from "./comments.ts";
 import { diffConstraints } from "./constraints.ts";
 import { diffIndexes } from "./indexes.ts";
 import { diffFunctions, diffTriggers, rebuildFunctionDependents } from "./functions.ts";
+import { diffExtensions, diffGrants, diffRoles } from "./access.ts";
 import { diffEnums, diffSchemas, diffTables } from "./tables.ts";
 
 /** The result of a diff: the changes, and the snapshot the database will hold afterwards. */
@@ -67,6 +68,9 @@ export function diff(from: Snapshot, to: Snapshot): DiffResult {
     ...diffComments(ctx),
     ...diffFunctions(ctx),
     ...diffTriggers(ctx),
+    ...diffRoles(ctx),
+    ...diffExtensions(ctx),
+    ...diffGrants(ctx),
   ];
   changes = rebuildFunctionDependents(ctx, changes);
   const targetObjects = [...to.objects.values()].map((o) => ctx.matched.get(o.id) ?? o)

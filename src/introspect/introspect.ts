@@ -6,7 +6,8 @@
 import type { Queryable } from "../db/queryable.ts";
 import { columnId, commentId, constraintId, indexId, schemaId, tableId, typeId } from "../model/ids.ts";
 import { qualify } from "../model/quote.ts";
-import type { ColumnObject, ConstraintType, DbObject, Snapshot } from "../model/snapshot.ts";
+import type { ColumnObject, ConstraintType, DbObject, ManagedScope, Snapshot } from "../model/snapshot.ts";
+import { readAccess } from "./access.ts";
 import { snapshotOf } from "../model/snapshot.ts";
 import {
   Q_COLUMNS,
@@ -26,6 +27,8 @@ import { introspectFunctions } from "./functions.ts";
 export interface IntrospectOptions {
   /** Schemas to read; all user schemas when omitted. */
   schemas?: string[];
+  /** Roles, extensions and grants to read (see access.ts); none when omitted. */
+  manages?: ManagedScope;
 }
 
 interface ColumnRow {
@@ -136,9 +139,15 @@ export async function introspect(db: Queryable, opts: IntrospectOptions = {}): P
       });
     }
     objects.push(...await introspectFunctions(db, present, tables));
+    const access = await readAccess(db, present, opts.manages);
+    objects.push(...access.objects);
     const snap = snapshotOf(objects, wanted);
-    snap.unmanaged = (await db.query<{ kind: string; name: string }>(Q_UNMANAGED, [present]))
-      .map((r) => `${r.kind} ${r.name}`);
+    snap.unmanaged = [
+      ...(await db.query<{ kind: string; name: string }>(Q_UNMANAGED, [present])).map((r) => `${r.kind} ${r.name}`),
+      ...access.unmanaged,
+    ].sort();
+    if (opts.manages) snap.manages = opts.manages;
+    if (access.owners) snap.owners = access.owners;
     return snap;
   } finally {
     await db.query("SELECT set_config('search_path', $1, false)", [path]);

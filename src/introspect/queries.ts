@@ -120,6 +120,7 @@ ORDER BY 1, 2, 3 NULLS FIRST`;
  * Objects in the managed schemas that pgconverge does not model yet. They are listed in every
  * plan and drift report (never silently skipped); `--strict` turns a non-empty list into exit 4.
  * Sequences owned by a serial or identity column are part of their column and are not listed.
+ * Privileges are read by access.ts, which lists them here when a schema.yaml does not manage them.
  */
 export const Q_UNMANAGED = `
 SELECT kind, name FROM (
@@ -169,9 +170,5 @@ SELECT kind, name FROM (
   LEFT JOIN pg_class c ON c.oid = t.typrelid
   WHERE n.nspname = ANY($1::text[]) AND (t.typtype IN ('d', 'r') OR (t.typtype = 'c' AND c.relkind = 'c'))
     AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e')
-  UNION ALL
-  SELECT 'privileges', c.oid::regclass::text
-  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('r', 'p') AND c.relacl IS NOT NULL
 ) u
 ORDER BY 1, 2`;

@@ -6,6 +6,8 @@
  */
 import { sha256 } from "../model/hash.ts";
 import type { Expectation } from "../plan/plan.ts";
+import { scopeIsEmpty, scopeToText } from "../model/access.ts";
+import type { ManagedScope } from "../model/snapshot.ts";
 
 /** First line of every migration file. */
 export const MAGIC = "-- pgconverge migration";
@@ -28,6 +30,8 @@ export interface MigrationHeader {
   schemas: string[];
   /** Destructive statements were allowed when planning. */
   allowDestructive: boolean;
+  /** Roles, extensions and grants the plan manages (the `manages:` line; absent when none). */
+  manages?: ManagedScope;
 }
 
 /** A generated statement as stored in the file. */
@@ -62,6 +66,8 @@ export function migrationChecksum(h: MigrationHeader, units: MigrationUnit[], ex
     h.to,
     h.schemas.join(","),
     String(h.allowDestructive),
+    // Only files that manage roles, extensions or grants carry the line, so older files keep their checksum.
+    ...(scopeIsEmpty(h.manages) ? [] : [`manages\t${scopeToText(h.manages!)}`]),
     ...units.map((u) => `${u.n}\t${u.phase}\t${u.id}\t${u.destructive}\t${u.sql.trim()}\t${u.count?.sql ?? ""}`),
     ...expects.map((e) => `${e.id}\t${e.hash}`),
   ];

@@ -3,6 +3,7 @@
  * pgconverge migration, or one whose generated statements were edited is refused.
  * @module
  */
+import { scopeFromText } from "../model/access.ts";
 import { PgcError } from "../model/errors.ts";
 import type { Expectation } from "../plan/plan.ts";
 import {
@@ -70,6 +71,12 @@ export async function readMigration(text: string, file: string): Promise<Migrati
     schemas: need("schemas").split(",").map((s) => s.trim()).filter(Boolean),
     allowDestructive: need("allow-destructive") === "yes",
   };
+  const manages = field("manages");
+  if (manages !== undefined) {
+    const scope = scopeFromText(manages);
+    if (!scope) throw invalid(file, 'has an unreadable "manages:" header line.', "Plan again; do not edit the header.");
+    header.manages = scope;
+  }
   const units: MigrationUnit[] = [];
   const expects: Expectation[] = [];
   let checksum: string | undefined;

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Plan } from "../plan/plan.ts";
+import { scopeIsEmpty, scopeToText } from "../model/access.ts";
 import type { Step } from "../plan/step.ts";
 import {
   DATA_CLOSE,
@@ -50,6 +51,7 @@ export async function writeMigration(plan: Plan, opts: WriteOptions): Promise<st
     to: plan.to,
     schemas: plan.schemas,
     allowDestructive: opts.allowDestructive,
+    ...(scopeIsEmpty(plan.manages) ? {} : { manages: plan.manages }),
   };
   const units: MigrationUnit[] = plan.steps.map((s, i) => ({
     n: i + 1,
@@ -75,6 +77,7 @@ export async function writeMigration(plan: Plan, opts: WriteOptions): Promise<st
     `-- from: ${header.from}`,
     `-- to: ${header.to}`,
     `-- schemas: ${header.schemas.join(", ")}`,
+    ...(header.manages ? [`-- manages: ${scopeToText(header.manages)}`] : []),
     `-- allow-destructive: ${header.allowDestructive ? "yes" : "no"}`,
     `-- statements: ${units.length}`,
   );

@@ -4,6 +4,7 @@
  * "same definition, other id".
  * @module
  */
+import { extensionDefinition, grantDefinition, roleDefinition } from "./access.ts";
 import { qualify, quoteIdent, quoteLiteral } from "./quote.ts";
 import type { ColumnObject, CommentObject, DbObject } from "./snapshot.ts";
 import { functionDefinition, triggerDefinition } from "./functions.ts";
@@ -40,6 +41,12 @@ export function definitionOf(o: DbObject): string {
       return functionDefinition(o);
     case "trigger":
       return triggerDefinition(o);
+    case "role":
+      return roleDefinition(o);
+    case "grant":
+      return grantDefinition(o);
+    case "extension":
+      return extensionDefinition(o);
   }
 }
 

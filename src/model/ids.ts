@@ -44,3 +44,18 @@ export function functionId(schema: string, name: string, args: string): string {
 export function triggerId(schema: string, table: string, name: string): string {
   return `trigger:${schema}.${table}.${name}`;
 }
+
+/** Id of a role (cluster-wide). */
+export function roleId(name: string): string {
+  return `role:${name}`;
+}
+
+/** Id of one privilege of one grantee on an object (`grant:table:public.t:app:SELECT`). */
+export function grantId(objectId: string, grantee: string, privilege: string): string {
+  return `grant:${objectId}:${grantee}:${privilege}`;
+}
+
+/** Id of an extension. */
+export function extensionId(name: string): string {
+  return `extension:${name}`;
+}

@@ -190,6 +190,77 @@ export interface TriggerObject {
   function: string;
 }
 
+/**
+ * A role (cluster-wide). Only roles named in schema.yaml are read and compared; other roles of the
+ * cluster are never listed, changed or dropped.
+ */
+export interface RoleObject {
+  /** Discriminant. */
+  kind: "role";
+  /** `role:<name>`. */
+  id: string;
+  /** Role name, unquoted. */
+  name: string;
+  /** `rolcanlogin`. */
+  login: boolean;
+  /** `rolbypassrls`. */
+  bypassRls: boolean;
+  /** Roles this role is granted to (`GRANT <name> TO <member>`), sorted. */
+  members: string[];
+}
+
+/** One privilege of one grantee on a table or schema (from `aclexplode`). */
+export interface GrantObject {
+  /** Discriminant. */
+  kind: "grant";
+  /** `grant:<object id>:<grantee>:<privilege>`. */
+  id: string;
+  /** Schema of the object (the schema itself for a schema grant). */
+  schema: string;
+  /** `table` or `schema`. */
+  on: "table" | "schema";
+  /** Table name, for a table grant. */
+  table?: string;
+  /** Grantee role name, or {@link PUBLIC_GRANTEE}. */
+  grantee: string;
+  /** Privilege keyword as `aclexplode` prints it (`SELECT`, `USAGE`, …). */
+  privilege: string;
+  /** Granted WITH GRANT OPTION. */
+  grantable: boolean;
+  /** Role to `SET ROLE` to before granting (`runAs`); not compared (the grantor is not modelled). */
+  runAs?: string;
+}
+
+/** An extension. Its schema and version are part of it only when schema.yaml names them. */
+export interface ExtensionObject {
+  /** Discriminant. */
+  kind: "extension";
+  /** `extension:<name>`. */
+  id: string;
+  /** Extension name. */
+  name: string;
+  /** Schema it is installed in (compared only when declared). */
+  schema?: string;
+  /** `extversion` (compared only when declared). */
+  version?: string;
+}
+
+/** The grantee name standing for PUBLIC (no role can be called `public`). */
+export const PUBLIC_GRANTEE = "public";
+
+/**
+ * Objects outside the managed schemas that a schema.yaml puts under management: they are read
+ * from a live database only within this scope, so nothing else of the cluster is ever touched.
+ */
+export interface ManagedScope {
+  /** Roles (by name) whose attributes and memberships are managed, sorted. */
+  roles: string[];
+  /** Extensions managed, and whether their schema and version are compared, sorted by name. */
+  extensions: Array<{ name: string; schema: boolean; version: boolean }>;
+  /** True when the file has a `grants` section: every privilege in the managed schemas is then managed. */
+  grants: boolean;
+}
+
 /** Every object kind of the model: a closed union, so switches over `kind` are exhaustive. */
 export type DbObject =
   | SchemaObject
@@ -200,7 +271,10 @@ export type DbObject =
   | IndexObject
   | CommentObject
   | FunctionObject
-  | TriggerObject;
+  | TriggerObject
+  | RoleObject
+  | GrantObject
+  | ExtensionObject;
 
 /** The kind names of {@link DbObject}. */
 export type ObjectKind = DbObject["kind"];
@@ -216,6 +290,14 @@ export interface Snapshot {
    * Not part of diffs or fingerprints: reported so that nothing is silently skipped.
    */
   unmanaged?: string[];
+  /** Roles, extensions and grants this snapshot manages (absent: none of them are read). */
+  manages?: ManagedScope;
+  /**
+   * Owners of the objects grants are read on (object id → role), from a live database, and under
+   * `*` the role that will own the objects a plan creates (the connected role). Not compared: an
+   * owner's own privileges are implicit and never planned.
+   */
+  owners?: Record<string, string>;
 }
 
 /** Build a snapshot from a list of objects (later duplicates win, which never happens in practice). */
@@ -243,9 +325,14 @@ export function compareIds(a: string, b: string): number {
 /** Restrict a snapshot to the given schemas (objects outside them are dropped from the view). */
 export function restrictToSchemas(snap: Snapshot, schemas: string[]): Snapshot {
   const keep = new Set(schemas);
-  const objects = [...snap.objects.values()].filter((o) => keep.has(schemaOf(o)));
+  // Roles and extensions belong to the cluster or the database, not to a schema.
+  const objects = [...snap.objects.values()].filter((o) =>
+    o.kind === "role" || o.kind === "extension" || keep.has(schemaOf(o))
+  );
   const out = snapshotOf(objects, schemas);
   if (snap.unmanaged) out.unmanaged = snap.unmanaged;
+  if (snap.manages) out.manages = snap.manages;
+  if (snap.owners) out.owners = snap.owners;
   return out;
 }
 
@@ -254,6 +341,10 @@ export function schemaOf(o: DbObject): string {
   switch (o.kind) {
     case "schema":
       return o.name;
+    case "role":
+      return "";
+    case "extension":
+      return o.schema ?? "";
     default:
       return o.schema;
   }

@@ -7,7 +7,7 @@ import type { Change } from "../diff/change.ts";
 import { diff } from "../diff/diff.ts";
 import type { Rename } from "../model/ddl.ts";
 import { fingerprint, objectHash } from "../model/fingerprint.ts";
-import { compareIds, type Snapshot } from "../model/snapshot.ts";
+import { compareIds, type ManagedScope, type Snapshot } from "../model/snapshot.ts";
 import type { Phase, Step } from "./step.ts";
 import { stepsFor } from "./steps.ts";
 
@@ -37,6 +37,8 @@ export interface Plan {
   target: Snapshot;
   /** Objects in the managed schemas, on either side, that pgconverge does not manage (left alone). */
   unmanaged: string[];
+  /** Roles, extensions and grants the plan manages (apply reads the live database within it). */
+  manages?: ManagedScope;
 }
 
 /** Order steps: by phase, then rank, then id; stable otherwise. */
@@ -76,5 +78,6 @@ export async function buildPlan(from: Snapshot, to: Snapshot, renames?: RenameIn
     schemas: to.schemas,
     target,
     unmanaged: [...new Set([...(from.unmanaged ?? []), ...(to.unmanaged ?? [])])].sort(),
+    ...(to.manages ?? from.manages ? { manages: (to.manages ?? from.manages)! } : {}),
   };
 }

@@ -14,6 +14,7 @@ import type { Hazard, Step } from "./step.ts";
 import { renameId, renameSql } from "../diff/renames.ts";
 import { addColumn, alterColumn } from "./column_steps.ts";
 import { alterEnum } from "./enum_steps.ts";
+import { alterExtension, alterRole, createExtension, createRole, grant, revoke } from "./access_steps.ts";
 import { alterTable, step } from "./step_helpers.ts";
 import { functionSteps } from "./function_steps.ts";
 
@@ -235,5 +236,17 @@ export function stepsFor(ch: Change): Step[] {
     case "create_trigger":
     case "drop_trigger":
       return functionSteps(ch);
+    case "create_role":
+      return createRole(ch.to);
+    case "alter_role":
+      return alterRole(ch.from, ch.to);
+    case "create_extension":
+      return createExtension(ch.to);
+    case "alter_extension":
+      return alterExtension(ch.from, ch.to);
+    case "grant":
+      return grant(ch.to, ch.from);
+    case "revoke":
+      return revoke(ch.from, ch.to);
   }
 }

@@ -17,6 +17,7 @@ import { serialTypeFor } from "../yaml/portable_types.ts";
 import { functionDdl } from "./function_ddl.ts";
 import type { Column, EnumType, FkAction, Schema, Table } from "../yaml/types.ts";
 import { sqlBlocks } from "./sql_blocks.ts";
+import { extensionStatements } from "./access_objects.ts";
 
 const ACTION_SQL: Readonly<Record<FkAction, string>> = {
   noAction: "",
@@ -55,6 +56,7 @@ export function renderSchemaDdl(schema: Schema): DesiredDdl {
   for (const [name, at] of managed) {
     if (name !== "public") add(`CREATE SCHEMA ${quoteIdent(name)}`, at);
   }
+  statements.push(...extensionStatements(schema));
   for (const en of enums) {
     const labels = en.values.map(quoteLiteral).join(", ");
     add(`CREATE TYPE ${qualify(en.schema, en.name)} AS ENUM (${labels})`, en.at);

@@ -4,8 +4,10 @@
  * @module
  */
 import { columnDefinition, commentTarget, definitionOf } from "../model/definition.ts";
+import { createExtensionSql } from "../model/access.ts";
 import { tableId } from "../model/ids.ts";
 import { functionSections } from "./function_sql.ts";
+import { accessSections } from "./access_sql.ts";
 import { qualify, quoteIdent, quoteLiteral } from "../model/quote.ts";
 import {
   type ColumnObject,
@@ -58,6 +60,7 @@ export function snapshotStatements(snap: Snapshot): SnapshotStatement[][] {
       one(`CREATE SCHEMA ${quoteIdent(s.name)};`, s.id)
     ),
   );
+  sections.push(objectsOfKind(snap, "extension").map((e) => one(createExtensionSql(e), e.id)));
   sections.push(objectsOfKind(snap, "enum").map((e) => one(createEnumSql(e), e.id)));
   const fns = functionSections(snap);
   sections.push(fns.early);
@@ -95,6 +98,6 @@ export function renderSnapshotSql(snap: Snapshot): string {
   const header = `-- pgconverge canonical schema snapshot; schemas: ${snap.schemas.join(", ")}`;
   // EXECUTE grants are part of the file but never of a shadow load (see functionSections).
   const grants = functionSections(snap).grants.map((st) => st.sql);
-  const sections = [...snapshotSections(snap), ...(grants.length > 0 ? [grants] : [])];
+  const sections = [...snapshotSections(snap), ...(grants.length > 0 ? [grants] : []), ...accessSections(snap)];
   return [header, ...sections.map((s) => s.join("\n"))].join("\n\n") + "\n";
 }

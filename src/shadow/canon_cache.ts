@@ -7,11 +7,11 @@
 import { readCache, writeCache } from "../db/cache_dir.ts";
 import { sha256 } from "../model/hash.ts";
 import type { Rename } from "../model/ddl.ts";
-import { type DbObject, type Snapshot, snapshotOf } from "../model/snapshot.ts";
+import { type DbObject, type ManagedScope, type Snapshot, snapshotOf } from "../model/snapshot.ts";
 import { VERSION } from "../model/version.ts";
 
 /** Bump when the model or introspection changes, so old entries are never read. */
-const FORMAT = "canon-v4";
+const FORMAT = "canon-v5";
 
 /** The cache key for one canonicalisation. */
 export function canonKey(identity: string, schemas: string[] | undefined, ddl: string): Promise<string> {
@@ -24,14 +24,24 @@ export function snapshotToJson(snap: Snapshot): string {
     schemas: snap.schemas,
     objects: [...snap.objects.values()],
     unmanaged: snap.unmanaged ?? [],
+    ...(snap.manages ? { manages: snap.manages } : {}),
+    ...(snap.owners ? { owners: snap.owners } : {}),
   });
 }
 
 /** A snapshot from {@link snapshotToJson} output. */
 export function snapshotFromJson(json: string): Snapshot {
-  const data = JSON.parse(json) as { schemas: string[]; objects: DbObject[]; unmanaged?: string[] };
+  const data = JSON.parse(json) as {
+    schemas: string[];
+    objects: DbObject[];
+    unmanaged?: string[];
+    manages?: ManagedScope;
+    owners?: Record<string, string>;
+  };
   const snap = snapshotOf(data.objects, data.schemas);
   snap.unmanaged = data.unmanaged ?? [];
+  if (data.manages) snap.manages = data.manages;
+  if (data.owners) snap.owners = data.owners;
   return snap;
 }
 

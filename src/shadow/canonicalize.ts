@@ -117,7 +117,7 @@ export async function canonicalizeLive(shadow: Shadow, live: Snapshot, after: st
     // The key is the DDL text, which does not say what keepTables carries over: apply it again.
     keepTables(hit, live);
     keepExecuteGrants(hit, live);
-    return withUnmanaged(hit, live.unmanaged);
+    return keepAccess(withUnmanaged(hit, live.unmanaged), live);
   }
   let snap: Snapshot;
   try {
@@ -129,7 +129,21 @@ export async function canonicalizeLive(shadow: Shadow, live: Snapshot, after: st
   keepTables(snap, live);
   keepExecuteGrants(snap, live);
   await putCanon(key, snap);
-  return withUnmanaged(snap, live.unmanaged);
+  return keepAccess(withUnmanaged(snap, live.unmanaged), live);
+}
+
+/**
+ * Roles, grants and extensions are never printed by the shadow (it is not told which of them to
+ * read; see access.ts): they are taken from the source as read, with its scope and owners.
+ */
+function keepAccess(snap: Snapshot, source: Snapshot): Snapshot {
+  const isAccess = (k: string) => k === "role" || k === "grant" || k === "extension";
+  const objects = new Map([...snap.objects].filter(([, o]) => !isAccess(o.kind)));
+  for (const o of source.objects.values()) if (isAccess(o.kind)) objects.set(o.id, o);
+  const out: Snapshot = { ...snap, objects };
+  if (source.manages) out.manages = source.manages;
+  if (source.owners) out.owners = source.owners;
+  return out;
 }
 
 /**

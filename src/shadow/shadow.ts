@@ -20,6 +20,11 @@ export interface Shadow {
   canonicalize(load: (db: Queryable) => Promise<void>, schemas?: string[]): Promise<Snapshot>;
   /** Release the shadow (and empty a server shadow). */
   close(): Promise<void>;
+  /**
+   * Extensions later canonicalisations must be able to create: an embedded shadow is (re)started
+   * with the bundles PGlite has for them.
+   */
+  need?(extensions: string[]): void;
 }
 
 /**
@@ -59,9 +64,19 @@ async function assertEmpty(db: Queryable): Promise<void> {
 export function openShadow(url?: string): Shadow {
   let db: Queryable | undefined;
   let opening: Promise<Queryable> | undefined;
-  const get = (): Promise<Queryable> => {
+  const needed = new Set<string>();
+  let loaded = new Set<string>();
+  const get = async (): Promise<Queryable> => {
+    if (!url && opening && [...needed].some((n) => !loaded.has(n))) {
+      // Started without an extension's bundle: start again with it (a rare, one-time cost).
+      const old = await opening;
+      opening = undefined;
+      db = undefined;
+      await old.close();
+    }
     opening ??= (async () => {
-      const d = await openDatabase(url ?? "pglite:memory");
+      loaded = new Set(needed);
+      const d = await openDatabase(url ?? "pglite:memory", { extensions: [...loaded] });
       if (url) {
         try {
           await assertEmpty(d);
@@ -86,6 +101,9 @@ export function openShadow(url?: string): Shadow {
       await reset(d);
       await load(d);
       return await introspect(d, schemas ? { schemas } : {});
+    },
+    need(extensions) {
+      for (const e of extensions) needed.add(e);
     },
     async close() {
       if (!db) return;

@@ -7,7 +7,9 @@ import { isDatabaseUrl, openDatabase } from "../db/open.ts";
 import type { Queryable } from "../db/queryable.ts";
 import { introspect } from "../introspect/introspect.ts";
 import { formatRef, PgcError } from "../model/errors.ts";
-import { restrictToSchemas, type Snapshot } from "../model/snapshot.ts";
+import { type ManagedScope, restrictToSchemas, type Snapshot } from "../model/snapshot.ts";
+import { desiredAccess } from "../render/access_objects.ts";
+import { renameGrants, withExtensionHint, withoutOwnerGrants } from "./access_source.ts";
 import { renderSchemaDdl } from "../render/schema_ddl.ts";
 import { fileKey, getFile, putFile } from "../shadow/canon_cache.ts";
 import { canonicalizeLive, canonicalizeScript, canonicalizeStatements } from "../shadow/canonicalize.ts";
@@ -77,11 +79,15 @@ export async function loadYamlSource(path: string, shadow: Shadow): Promise<File
 export async function canonicalizeYamlText(text: string, path: string, shadow: Shadow): Promise<FileSchema> {
   const schema = loadSchemaYaml(text, path);
   const ddl = renderSchemaDdl(schema);
-  const snap = await canonicalizeStatements(shadow, ddl.statements, ddl.schemas);
+  shadow.need?.(schema.extensions.map((e) => e.name));
+  const snap = await withExtensionHint(schema, () => canonicalizeStatements(shadow, ddl.statements, ddl.schemas));
   const auto = new Set(ddl.autoNamedForeignKeys);
   for (const o of snap.objects.values()) {
     if (o.kind === "constraint" && auto.has(o.id)) snap.objects.set(o.id, { ...o, autoNamed: true });
   }
+  const access = desiredAccess(schema);
+  for (const o of access.objects) snap.objects.set(o.id, o);
+  snap.manages = access.manages;
   return { snapshot: snap, warnings: schemaWarnings(schema), renames: ddl.renames };
 }
 
@@ -108,9 +114,18 @@ export function loadFileSource(spec: SourceSpec & { kind: "yaml" | "sql" }, shad
   return spec.kind === "yaml" ? loadYamlSource(spec.path, shadow) : loadSqlSource(spec.path, shadow);
 }
 
-/** Read a live database's schemas and bring them into the shadow's dialect. */
-export async function liveSnapshot(db: Queryable, shadow: Shadow, schemas?: string[]): Promise<Snapshot> {
-  const raw = await introspect(db, schemas ? { schemas } : {});
+/**
+ * Read a live database's schemas and bring them into the shadow's dialect. `manages` names the
+ * roles, extensions and grants to read as well (none when absent).
+ */
+export async function liveSnapshot(
+  db: Queryable,
+  shadow: Shadow,
+  schemas?: string[],
+  manages?: ManagedScope,
+): Promise<Snapshot> {
+  const raw = await introspect(db, { ...(schemas ? { schemas } : {}), ...(manages ? { manages } : {}) });
+  shadow.need?.(manages?.extensions.map((e) => e.name) ?? []);
   return canonicalizeLive(shadow, raw);
 }
 
@@ -153,11 +168,13 @@ export async function resolvePair(
       if (spec === toSpec) declaredRenames = f.renames;
     }
     const scope = schemas ?? files.get(toSpec)?.schemas ?? files.get(fromSpec)?.schemas;
+    // Roles, extensions and grants are read from a database only as far as a schema.yaml manages them.
+    const manages = files.get(toSpec)?.manages ?? files.get(fromSpec)?.manages;
     const side = async (spec: SourceSpec): Promise<{ snap: Snapshot; db?: Queryable }> => {
       if (spec.kind !== "db") return { snap: files.get(spec)! };
-      const db = await openDatabase(spec.url);
+      const db = await openDatabase(spec.url, { extensions: manages?.extensions.map((e) => e.name) ?? [] });
       opened.push(db);
-      return { snap: await liveSnapshot(db, shadow, scope), db };
+      return { snap: await liveSnapshot(db, shadow, scope, manages), db };
     };
     const from = await side(fromSpec);
     const to = await side(toSpec);
@@ -166,10 +183,10 @@ export async function resolvePair(
     const renames = applicableRenames(fromSnap, declaredRenames);
     const renamed = renames.length === 0
       ? undefined
-      : { renames, renamed: await canonicalizeLive(shadow, fromSnap, renames.map(renameSql)) };
+      : { renames, renamed: renameGrants(await canonicalizeLive(shadow, fromSnap, renames.map(renameSql)), renames) };
     return {
       from: fromSnap,
-      to: restrictToSchemas(to.snap, finalScope),
+      to: withoutOwnerGrants(restrictToSchemas(to.snap, finalScope), (renamed?.renamed ?? fromSnap).owners),
       ...(renamed ? { renames: renamed } : {}),
       ...(from.db ? { fromDb: from.db } : {}),
       opened,

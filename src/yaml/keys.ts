@@ -19,7 +19,10 @@ export type NodeKind =
   | "enum"
   | "function"
   | "functionArgument"
-  | "sqlItem";
+  | "sqlItem"
+  | "role"
+  | "grant"
+  | "extension";
 
 /** Accepted keys per node kind (camelCase, case-sensitive). */
 export const KEYS: Readonly<Record<NodeKind, readonly string[]>> = {
@@ -103,6 +106,9 @@ export const KEYS: Readonly<Record<NodeKind, readonly string[]>> = {
   ],
   functionArgument: ["name", "type"],
   sqlItem: ["sql", "load"],
+  role: ["name", "login", "bypassRls", "grantTo"],
+  grant: ["schema", "target", "objectName", "privileges", "roles", "runAs"],
+  extension: ["name", "schema", "version"],
 };
 
 /** Levenshtein distance; inputs are short keys, so the quadratic table is fine. */

@@ -6,21 +6,22 @@
 import { isSeq, LineCounter, type Node, parseDocument, type YAMLError } from "yaml";
 import { formatRef, PgcError, type Problem, type SourceRef } from "../model/errors.ts";
 import { bodyLqlProblem, checkFunctionNames, readFunction } from "./read_function.ts";
+import { checkAccess, readExtension, readGrant, readRole } from "./read_access.ts";
 import { eachItem, readTable } from "./read_table.ts";
 import { compact, type Entry, Reader } from "./reader.ts";
 import { readSqlBlocks } from "./read_sql.ts";
 import type { EnumType, Schema, UnrenderedSection } from "./types.ts";
 import { checkNames } from "./unique_names.ts";
 
-const UNRENDERED = ["roles", "grants", "extensions", "views"] as const;
+const UNRENDERED = ["views"] as const;
 
 /**
  * Parse and validate a schema.yaml. Throws one `PgcError("yaml_invalid")` listing every problem
  * (YAML syntax, unknown keys with a suggestion, wrong value types, missing keys, unknown enum-like
  * values, duplicate names), each located at the offending key or value.
  *
- * `roles`, `grants`, `extensions` and `views` are accepted and only checked to be lists: they are
- * recorded in {@link Schema.unrendered} so callers can say they are not yet applied. A function
+ * `views` is accepted and only checked to be a list: it is recorded in
+ * {@link Schema.unrendered} so callers can say it is not yet applied. A function
  * written in `bodyLql` is refused (`unsupported`, located) when it is the only problem.
  *
  * @example
@@ -56,6 +57,7 @@ export function loadSchemaYaml(text: string, file: string): Schema {
     );
   }
   r.problems.push(...lql);
+  checkAccess(r, schema);
   const problems = withSyntaxErrors(r, doc.errors);
   if (problems.length > 0) {
     const noun = problems.length === 1 ? "problem" : "problems";
@@ -101,6 +103,8 @@ function readTop(r: Reader, contents: Node | null, text: string): Schema {
     enums: [],
     functions: [],
     sql: [],
+    roles: [],
+    extensions: [],
     unrendered: [],
     warnings: [],
     at,
@@ -124,6 +128,10 @@ function readTop(r: Reader, contents: Node | null, text: string): Schema {
   schema.enums = eachItem(r, e("enums"), (node, i) => readEnum(r, node, i));
   schema.functions = eachItem(r, e("functions"), (node, i) => readFunction(r, node, i));
   schema.sql = readSqlBlocks(r, e("sql"), text);
+  schema.roles = eachItem(r, e("roles"), (node, i) => readRole(r, node, i));
+  schema.extensions = eachItem(r, e("extensions"), (node, i) => readExtension(r, node, i));
+  // A `grants` key, even an empty list, puts every privilege of the managed schemas under management.
+  if (e("grants") !== undefined) schema.grants = eachItem(r, e("grants"), (node, i) => readGrant(r, node, i));
   for (const key of UNRENDERED) {
     const items = r.list(e(key));
     if (items !== undefined) {

@@ -33,9 +33,15 @@ export interface Schema extends Located {
   functions: FunctionDef[];
   /** Raw DDL for what the structured keys do not cover (ext), in file order. */
   sql: SqlBlock[];
+  /** Roles to create and keep in shape (never dropped). */
+  roles: Role[];
+  /** Privileges to grant; undefined when the file has no `grants` key (privileges are then not managed). */
+  grants?: Grant[];
+  /** Extensions to create (ext). */
+  extensions: Extension[];
   /**
    * Top-level sections that are parsed (only their being lists is checked) but not yet rendered:
-   * `roles`, `functions`, `grants`, `extensions`, `views`. Callers warn that they are ignored.
+   * `functions`, `views`. Callers warn that they are ignored.
    */
   unrendered: UnrenderedSection[];
   /** Non-fatal remarks (e.g. `Float` is 32-bit `real`), located. */
@@ -69,7 +75,7 @@ export interface SqlBlock extends Located {
 /** A top-level section accepted but not yet rendered. */
 export interface UnrenderedSection {
   /** The top-level key. */
-  key: "roles" | "functions" | "grants" | "extensions" | "views";
+  key: "functions" | "views";
   /** How many items it lists. */
   count: number;
   /** Where the key's value starts. */
@@ -292,4 +298,45 @@ export interface FunctionDef extends Located {
   executeRoles: string[];
   /** `REVOKE EXECUTE … FROM PUBLIC`, default true. */
   revokePublicExecute: boolean;
+}
+
+/** One `roles` entry. */
+export interface Role extends Located {
+  /** Role name. */
+  name: string;
+  /** LOGIN, default false. */
+  login: boolean;
+  /** BYPASSRLS, default false. */
+  bypassRls: boolean;
+  /** Roles this role is granted to (`GRANT <name> TO <each>`), as written. */
+  grantTo: string[];
+}
+
+/** What a grant is on. */
+export type GrantTarget = "schema" | "table" | "allTablesInSchema";
+
+/** One `grants` entry. */
+export interface Grant extends Located {
+  /** Schema of the object (for `Schema`: the schema itself unless `objectName` names it). */
+  schema: string;
+  /** Kind of object. */
+  target: GrantTarget;
+  /** Table name (`Table`), or schema name (`Schema`). */
+  objectName?: string;
+  /** Privilege keywords, upper case, `ALL` expanded (see read_access.ts). */
+  privileges: string[];
+  /** Grantees; `public` stands for PUBLIC. */
+  roles: string[];
+  /** Role to run the GRANT as (`SET ROLE`). */
+  runAs?: string;
+}
+
+/** One `extensions` entry (ext). */
+export interface Extension extends Located {
+  /** Extension name. */
+  name: string;
+  /** Schema to install it in; when absent, wherever it is is fine. */
+  schema?: string;
+  /** Version; when absent, any installed version is fine. */
+  version?: string;
 }
