@@ -195,11 +195,11 @@ Deno.test("loadSchemaYaml() treats null values as absent and keeps SQL scalars a
 
 Deno.test("loadSchemaYaml() records not-yet-rendered sections and checks they are lists", () => {
   const s = load(`roles: [{ name: app }]
-views: []
+grants: []
 tables: []
 `);
   const found = s.unrendered.map((u) => `${u.key}:${u.count}@${u.at.line}`);
-  assert.deepEqual(found, ["roles:1@1", "views:0@2"]);
+  assert.deepEqual(found, ["roles:1@1", "grants:0@2"]);
   assert.deepEqual(problems("grants: { x: 1 }\n"), ['1:9 "grants" must be a list, got a map']);
 });
 

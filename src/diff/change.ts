@@ -8,10 +8,13 @@ import type {
   ColumnObject,
   CommentObject,
   ConstraintObject,
+  DomainObject,
   EnumObject,
   IndexObject,
   SchemaObject,
+  SequenceObject,
   TableObject,
+  ViewObject,
 } from "../model/snapshot.ts";
 
 /** One difference between the live (from) and desired (to) snapshots. */
@@ -34,7 +37,20 @@ export type Change =
   | { op: "drop_index"; from: IndexObject; replacedBy?: IndexObject }
   | { op: "rename_index"; from: IndexObject; to: IndexObject }
   | { op: "set_comment"; to: CommentObject; from?: CommentObject }
-  | { op: "drop_comment"; from: CommentObject };
+  | { op: "drop_comment"; from: CommentObject }
+  // Views (diff/views.ts): `depth` is the longest chain of views below, for dependency order.
+  | { op: "create_view"; to: ViewObject; depth: number; indexes: IndexObject[]; replaces?: ViewObject; why?: string }
+  | { op: "drop_view"; from: ViewObject; depth: number; replacedBy?: ViewObject; why?: string }
+  | { op: "replace_view"; from: ViewObject; to: ViewObject; depth: number }
+  | { op: "alter_view_options"; from: ViewObject; to: ViewObject }
+  // Sequences (diff/sequences.ts); `ownerDropped`: the live owning column goes in this plan.
+  | { op: "create_sequence"; to: SequenceObject }
+  | { op: "drop_sequence"; from: SequenceObject }
+  | { op: "alter_sequence"; from: SequenceObject; to: SequenceObject; ownerDropped: boolean }
+  // Domains (diff/domains.ts).
+  | { op: "create_domain"; to: DomainObject }
+  | { op: "drop_domain"; from: DomainObject }
+  | { op: "alter_domain"; from: DomainObject; to: DomainObject };
 
 /** The operation names of {@link Change}. */
 export type ChangeOp = Change["op"];

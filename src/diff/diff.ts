@@ -13,6 +13,9 @@ import { diffComments } from "./comments.ts";
 import { diffConstraints } from "./constraints.ts";
 import { diffIndexes } from "./indexes.ts";
 import { diffEnums, diffSchemas, diffTables } from "./tables.ts";
+import { diffDomains } from "./domains.ts";
+import { diffSequences } from "./sequences.ts";
+import { diffViews, withoutOwnedIndexes } from "./views.ts";
 
 /** The result of a diff: the changes, and the snapshot the database will hold afterwards. */
 export interface DiffResult {
@@ -56,7 +59,8 @@ export function diff(from: Snapshot, to: Snapshot): DiffResult {
     droppedTables: new Set([...fromTables].filter((t) => !toTables.has(t))),
     matched: new Map(),
   };
-  const changes = [
+  const views = diffViews(ctx);
+  const changes = withoutOwnedIndexes([
     ...diffSchemas(ctx),
     ...diffEnums(ctx),
     ...diffTables(ctx),
@@ -64,7 +68,10 @@ export function diff(from: Snapshot, to: Snapshot): DiffResult {
     ...diffConstraints(ctx),
     ...diffIndexes(ctx),
     ...diffComments(ctx),
-  ];
+    ...diffDomains(ctx),
+    ...diffSequences(ctx),
+    ...views.changes,
+  ], views.ownsIndexesOf);
   const targetObjects = [...to.objects.values()].map((o) => ctx.matched.get(o.id) ?? o)
     .sort((a, b) => compareIds(a.id, b.id));
   return { changes, target: snapshotOf(targetObjects, to.schemas) };

@@ -34,3 +34,23 @@ export function commentId(targetId: string): string {
 export function typeId(schema: string, name: string): string {
   return `type:${schema}.${name}`;
 }
+
+/** Id of a view. */
+export function viewId(schema: string, name: string): string {
+  return `view:${schema}.${name}`;
+}
+
+/** Id of a materialized view. */
+export function matviewId(schema: string, name: string): string {
+  return `matview:${schema}.${name}`;
+}
+
+/** Id of a (standalone) sequence. */
+export function sequenceId(schema: string, name: string): string {
+  return `sequence:${schema}.${name}`;
+}
+
+/** Id of a domain. */
+export function domainId(schema: string, name: string): string {
+  return `domain:${schema}.${name}`;
+}

@@ -7,6 +7,14 @@ import { columnDefinition, commentTarget, definitionOf } from "../model/definiti
 import { tableId } from "../model/ids.ts";
 import { qualify, quoteIdent, quoteLiteral } from "../model/quote.ts";
 import {
+  createDomainSql,
+  createSequenceSql,
+  createViewSql,
+  isMatviewIndex,
+  sequenceOwnedBySql,
+  viewsInOrder,
+} from "./view_sql.ts";
+import {
   type ColumnObject,
   compareIds,
   type ConstraintObject,
@@ -58,6 +66,9 @@ export function snapshotStatements(snap: Snapshot): SnapshotStatement[][] {
     ),
   );
   sections.push(objectsOfKind(snap, "enum").map((e) => one(createEnumSql(e), e.id)));
+  sections.push(objectsOfKind(snap, "domain").map((d) => one(createDomainSql(d), d.id)));
+  const sequences = objectsOfKind(snap, "sequence");
+  sections.push(sequences.map((s) => one(createSequenceSql(s), s.id)));
   const columnsByTable = new Map<string, ColumnObject[]>();
   for (const c of objectsOfKind(snap, "column")) {
     const key = tableId(c.schema, c.table);
@@ -71,12 +82,25 @@ export function snapshotStatements(snap: Snapshot): SnapshotStatement[][] {
   for (const type of CONSTRAINT_ORDER) {
     sections.push(constraints.filter((c) => c.type === type).map((c) => one(addConstraintSql(c), c.id)));
   }
-  sections.push(objectsOfKind(snap, "index").map((i) => one(`${i.definition};`, i.id)));
+  const indexes = objectsOfKind(snap, "index");
+  sections.push(indexes.filter((i) => !isMatviewIndex(snap, i)).map((i) => one(`${i.definition};`, i.id)));
   // A foreign key may rest on a unique index rather than a constraint: foreign keys come last.
   sections.push(constraints.filter((c) => c.type === "f").map((c) => one(addConstraintSql(c), c.id)));
   sections.push(
     objectsOfKind(snap, "comment").map((c) => one(`COMMENT ON ${commentTarget(c)} IS ${quoteLiteral(c.text)};`, c.id)),
   );
+  // Views after everything they may read; a materialized view's indexes right after it.
+  const views = [...objectsOfKind(snap, "view"), ...objectsOfKind(snap, "matview")];
+  sections.push(
+    viewsInOrder(views).flatMap((v) => [
+      one(createViewSql(v), v.id),
+      ...indexes.filter((i) =>
+        v.kind === "matview" && i.schema === v.schema && i.table === v.name && isMatviewIndex(snap, i)
+      )
+        .map((i) => one(`${i.definition};`, i.id)),
+    ]),
+  );
+  sections.push(sequences.filter((s) => s.ownedBy).map((s) => one(sequenceOwnedBySql(s), s.id)));
   return sections.filter((s) => s.length > 0);
 }
 

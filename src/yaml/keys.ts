@@ -16,7 +16,8 @@ export type NodeKind =
   | "index"
   | "rowLevelSecurity"
   | "policy"
-  | "enum";
+  | "enum"
+  | "view";
 
 /** Accepted keys per node kind (camelCase, case-sensitive). */
 export const KEYS: Readonly<Record<NodeKind, readonly string[]>> = {
@@ -84,6 +85,7 @@ export const KEYS: Readonly<Record<NodeKind, readonly string[]>> = {
     "withCheckSql",
   ],
   enum: ["schema", "name", "values"],
+  view: ["schema", "name", "sql", "materialized"],
 };
 
 /** Levenshtein distance; inputs are short keys, so the quadratic table is fine. */

@@ -9,15 +9,16 @@ import { eachItem, readTable } from "./read_table.ts";
 import { compact, type Entry, Reader } from "./reader.ts";
 import type { EnumType, Schema, UnrenderedSection } from "./types.ts";
 import { checkNames } from "./unique_names.ts";
+import { readView } from "./read_view.ts";
 
-const UNRENDERED = ["roles", "functions", "grants", "extensions", "views"] as const;
+const UNRENDERED = ["roles", "functions", "grants", "extensions"] as const;
 
 /**
  * Parse and validate a schema.yaml. Throws one `PgcError("yaml_invalid")` listing every problem
  * (YAML syntax, unknown keys with a suggestion, wrong value types, missing keys, unknown enum-like
  * values, duplicate names), each located at the offending key or value.
  *
- * `roles`, `functions`, `grants`, `extensions` and `views` are accepted and only checked to be
+ * `roles`, `functions`, `grants` and `extensions` are accepted and only checked to be
  * lists: they are recorded in {@link Schema.unrendered} so callers can say they are not yet
  * applied.
  *
@@ -83,6 +84,7 @@ function readTop(r: Reader, contents: Node | null): Schema {
     tables: [],
     schemas: [],
     enums: [],
+    views: [],
     unrendered: [],
     warnings: [],
     at,
@@ -104,6 +106,7 @@ function readTop(r: Reader, contents: Node | null): Schema {
     at,
   }));
   schema.enums = eachItem(r, e("enums"), (node, i) => readEnum(r, node, i));
+  schema.views = eachItem(r, e("views"), (node, i) => readView(r, node, i));
   for (const key of UNRENDERED) {
     const items = r.list(e(key));
     if (items !== undefined) {

@@ -28,9 +28,11 @@ export interface Schema extends Located {
   schemas: NamedRef[];
   /** Declared enum types (ext). */
   enums: EnumType[];
+  /** Views and materialized views (ext), in YAML order (the order they are created in). */
+  views: View[];
   /**
    * Top-level sections that are parsed (only their being lists is checked) but not yet rendered:
-   * `roles`, `functions`, `grants`, `extensions`, `views`. Callers warn that they are ignored.
+   * `roles`, `functions`, `grants`, `extensions`. Callers warn that they are ignored.
    */
   unrendered: UnrenderedSection[];
   /** Non-fatal remarks (e.g. `Float` is 32-bit `real`), located. */
@@ -48,7 +50,7 @@ export interface NamedRef {
 /** A top-level section accepted but not yet rendered. */
 export interface UnrenderedSection {
   /** The top-level key. */
-  key: "roles" | "functions" | "grants" | "extensions" | "views";
+  key: "roles" | "functions" | "grants" | "extensions";
   /** How many items it lists. */
   count: number;
   /** Where the key's value starts. */
@@ -232,4 +234,16 @@ export interface Policy extends Located {
   usingSql?: string;
   /** SQL predicate; wins over `withCheck`. */
   withCheckSql?: string;
+}
+
+/** One `views` entry (ext): `CREATE [MATERIALIZED] VIEW schema.name AS sql`. */
+export interface View extends Located {
+  /** Schema, default `public`. */
+  schema: string;
+  /** View name. */
+  name: string;
+  /** The query, as written (validated by PostgreSQL in the shadow). */
+  sql: string;
+  /** A materialized view; default false. */
+  materialized: boolean;
 }
