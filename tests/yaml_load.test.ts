@@ -193,13 +193,7 @@ Deno.test("loadSchemaYaml() treats null values as absent and keeps SQL scalars a
   assert.deepEqual(s.tables[0].columns.map((c) => c.defaultSql), ["1.50", "true"]);
 });
 
-Deno.test("loadSchemaYaml() records not-yet-rendered sections and checks they are lists", () => {
-  const s = load(`functions: [{ name: f }]
-views: []
-tables: []
-`);
-  const found = s.unrendered.map((u) => `${u.key}:${u.count}@${u.at.line}`);
-  assert.deepEqual(found, ["functions:1@1", "views:0@2"]);
+Deno.test("loadSchemaYaml() says where a top-level section is not a list", () => {
   assert.deepEqual(problems("grants: { x: 1 }\n"), ['1:9 "grants" must be a list, got a map']);
 });
 

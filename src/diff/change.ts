@@ -8,6 +8,7 @@ import type {
   ColumnObject,
   CommentObject,
   ConstraintObject,
+  DomainObject,
   EnumObject,
   ExtensionObject,
   FunctionObject,
@@ -15,8 +16,10 @@ import type {
   IndexObject,
   RoleObject,
   SchemaObject,
+  SequenceObject,
   TableObject,
   TriggerObject,
+  ViewObject,
 } from "../model/snapshot.ts";
 import type { FunctionPlace } from "../model/functions.ts";
 
@@ -60,7 +63,20 @@ export type Change =
   | { op: "create_extension"; to: ExtensionObject }
   | { op: "alter_extension"; from: ExtensionObject; to: ExtensionObject }
   | { op: "grant"; to: GrantObject; from?: GrantObject }
-  | { op: "revoke"; from: GrantObject; to?: GrantObject };
+  | { op: "revoke"; from: GrantObject; to?: GrantObject }
+  // Views (diff/views.ts): `depth` is the longest chain of views below, for dependency order.
+  | { op: "create_view"; to: ViewObject; depth: number; indexes: IndexObject[]; replaces?: ViewObject; why?: string }
+  | { op: "drop_view"; from: ViewObject; depth: number; replacedBy?: ViewObject; why?: string }
+  | { op: "replace_view"; from: ViewObject; to: ViewObject; depth: number }
+  | { op: "alter_view_options"; from: ViewObject; to: ViewObject }
+  // Sequences (diff/sequences.ts); `ownerDropped`: the live owning column goes in this plan.
+  | { op: "create_sequence"; to: SequenceObject }
+  | { op: "drop_sequence"; from: SequenceObject }
+  | { op: "alter_sequence"; from: SequenceObject; to: SequenceObject; ownerDropped: boolean }
+  // Domains (diff/domains.ts).
+  | { op: "create_domain"; to: DomainObject }
+  | { op: "drop_domain"; from: DomainObject }
+  | { op: "alter_domain"; from: DomainObject; to: DomainObject };
 
 /** The operation names of {@link Change}. */
 export type ChangeOp = Change["op"];

@@ -15,6 +15,9 @@ import { diffIndexes } from "./indexes.ts";
 import { diffFunctions, diffTriggers, rebuildFunctionDependents } from "./functions.ts";
 import { diffExtensions, diffGrants, diffRoles } from "./access.ts";
 import { diffEnums, diffSchemas, diffTables } from "./tables.ts";
+import { diffDomains } from "./domains.ts";
+import { diffSequences } from "./sequences.ts";
+import { diffViews, withoutOwnedIndexes } from "./views.ts";
 
 /** The result of a diff: the changes, and the snapshot the database will hold afterwards. */
 export interface DiffResult {
@@ -58,7 +61,8 @@ export function diff(from: Snapshot, to: Snapshot): DiffResult {
     droppedTables: new Set([...fromTables].filter((t) => !toTables.has(t))),
     matched: new Map(),
   };
-  let changes = [
+  const views = diffViews(ctx);
+  let changes = withoutOwnedIndexes([
     ...diffSchemas(ctx),
     ...diffEnums(ctx),
     ...diffTables(ctx),
@@ -71,7 +75,10 @@ export function diff(from: Snapshot, to: Snapshot): DiffResult {
     ...diffRoles(ctx),
     ...diffExtensions(ctx),
     ...diffGrants(ctx),
-  ];
+    ...diffDomains(ctx),
+    ...diffSequences(ctx),
+    ...views.changes,
+  ], views.ownsIndexesOf);
   changes = rebuildFunctionDependents(ctx, changes);
   const targetObjects = [...to.objects.values()].map((o) => ctx.matched.get(o.id) ?? o)
     .sort((a, b) => compareIds(a.id, b.id));

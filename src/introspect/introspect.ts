@@ -22,6 +22,9 @@ import {
   Q_USER_SCHEMAS,
 } from "./queries.ts";
 import { introspectFunctions } from "./functions.ts";
+import { readDomains } from "./domains.ts";
+import { readSequences } from "./sequences.ts";
+import { readViews } from "./views.ts";
 
 /** Options for {@link introspect}. */
 export interface IntrospectOptions {
@@ -106,6 +109,11 @@ export async function introspect(db: Queryable, opts: IntrospectOptions = {}): P
         ...(r.ref_schema && r.ref_table ? { references: tableId(r.ref_schema, r.ref_table) } : {}),
       });
     }
+    objects.push(...await readDomains(db, present));
+    const views = await readViews(db, present);
+    objects.push(...views);
+    // A materialized view's indexes are read like a table's.
+    for (const v of views) if (v.kind === "matview") tables.add(tableId(v.schema, v.name));
     for (
       const r of await db.query<{ schema: string; table: string; name: string; definition: string }>(Q_INDEXES, [
         present,
@@ -141,6 +149,7 @@ export async function introspect(db: Queryable, opts: IntrospectOptions = {}): P
     objects.push(...await introspectFunctions(db, present, tables));
     const access = await readAccess(db, present, opts.manages);
     objects.push(...access.objects);
+    objects.push(...await readSequences(db, present, objects));
     const snap = snapshotOf(objects, wanted);
     snap.unmanaged = [
       ...(await db.query<{ kind: string; name: string }>(Q_UNMANAGED, [present])).map((r) => `${r.kind} ${r.name}`),

@@ -100,7 +100,7 @@ FROM pg_index x
 JOIN pg_class i ON i.oid = x.indexrelid
 JOIN pg_class t ON t.oid = x.indrelid
 JOIN pg_namespace n ON n.oid = i.relnamespace
-WHERE t.relkind IN ('r', 'p') AND n.nspname = ANY($1::text[])
+WHERE t.relkind IN ('r', 'p', 'm') AND n.nspname = ANY($1::text[])
   AND NOT EXISTS (SELECT 1 FROM pg_constraint con
                   WHERE con.conindid = i.oid AND con.conrelid = t.oid AND con.contype IN ('p', 'u', 'x'))
 ORDER BY 1, 3`;
@@ -119,16 +119,16 @@ ORDER BY 1, 2, 3 NULLS FIRST`;
 /**
  * Objects in the managed schemas that pgconverge does not model yet. They are listed in every
  * plan and drift report (never silently skipped); `--strict` turns a non-empty list into exit 4.
- * Sequences owned by a serial or identity column are part of their column and are not listed.
+ * Views, materialized views, sequences and domains are managed (introspect/views.ts, sequences.ts,
+ * domains.ts); a sequence owned by a serial or identity column is part of its column.
  * Privileges are read by access.ts, which lists them here when a schema.yaml does not manage them.
  */
 export const Q_UNMANAGED = `
 SELECT kind, name FROM (
-  SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
-                        WHEN 'S' THEN 'sequence' WHEN 'f' THEN 'foreign table' END AS kind,
+  SELECT CASE c.relkind WHEN 'f' THEN 'foreign table' END AS kind,
          c.oid::regclass::text AS name
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('v', 'm', 'S', 'f')
+  WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('f')
     AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
                     AND d.deptype IN ('a', 'i', 'e'))
   UNION ALL
@@ -164,11 +164,11 @@ SELECT kind, name FROM (
   FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE n.nspname = ANY($1::text[]) AND r.rulename <> '_RETURN'
   UNION ALL
-  SELECT CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'r' THEN 'range type' ELSE 'composite type' END,
+  SELECT CASE t.typtype WHEN 'r' THEN 'range type' ELSE 'composite type' END,
          t.oid::regtype::text
   FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
   LEFT JOIN pg_class c ON c.oid = t.typrelid
-  WHERE n.nspname = ANY($1::text[]) AND (t.typtype IN ('d', 'r') OR (t.typtype = 'c' AND c.relkind = 'c'))
+  WHERE n.nspname = ANY($1::text[]) AND (t.typtype IN ('r') OR (t.typtype = 'c' AND c.relkind = 'c'))
     AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e')
 ) u
 ORDER BY 1, 2`;

@@ -8,6 +8,8 @@ import { extensionDefinition, grantDefinition, roleDefinition } from "./access.t
 import { qualify, quoteIdent, quoteLiteral } from "./quote.ts";
 import type { ColumnObject, CommentObject, DbObject } from "./snapshot.ts";
 import { functionDefinition, triggerDefinition } from "./functions.ts";
+import { identityClauses } from "./sequence_options.ts";
+import { domainDefinition, sequenceDefinition, viewDefinition } from "./view_definitions.ts";
 
 /** The column's definition as it appears after the name in `CREATE TABLE`. */
 export function columnDefinition(c: ColumnObject): string {
@@ -16,7 +18,10 @@ export function columnDefinition(c: ColumnObject): string {
   if (c.generated !== undefined) parts.push(`GENERATED ALWAYS AS (${c.generated}) STORED`);
   else if (c.default !== undefined) parts.push(`DEFAULT ${c.default}`);
   if (c.notNull) parts.push("NOT NULL");
-  if (c.identity) parts.push(`GENERATED ${c.identity.toUpperCase()} AS IDENTITY`);
+  if (c.identity) {
+    const opts = c.identityOptions ? identityClauses(c.identityOptions) : "";
+    parts.push(`GENERATED ${c.identity.toUpperCase()} AS IDENTITY${opts ? ` (${opts})` : ""}`);
+  }
   return parts.join(" ");
 }
 
@@ -47,6 +52,13 @@ export function definitionOf(o: DbObject): string {
       return grantDefinition(o);
     case "extension":
       return extensionDefinition(o);
+    case "view":
+    case "matview":
+      return viewDefinition(o);
+    case "sequence":
+      return sequenceDefinition(o);
+    case "domain":
+      return domainDefinition(o);
   }
 }
 

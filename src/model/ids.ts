@@ -59,3 +59,23 @@ export function grantId(objectId: string, grantee: string, privilege: string): s
 export function extensionId(name: string): string {
   return `extension:${name}`;
 }
+
+/** Id of a view. */
+export function viewId(schema: string, name: string): string {
+  return `view:${schema}.${name}`;
+}
+
+/** Id of a materialized view. */
+export function matviewId(schema: string, name: string): string {
+  return `matview:${schema}.${name}`;
+}
+
+/** Id of a (standalone) sequence. */
+export function sequenceId(schema: string, name: string): string {
+  return `sequence:${schema}.${name}`;
+}
+
+/** Id of a domain. */
+export function domainId(schema: string, name: string): string {
+  return `domain:${schema}.${name}`;
+}

@@ -72,6 +72,8 @@ export interface ColumnObject {
   identity?: "always" | "by default";
   /** `pg_get_expr()` of a stored generated column's expression. */
   generated?: string;
+  /** The options of an identity column's sequence (only with `identity`). */
+  identityOptions?: SequenceOptions;
 }
 
 /** A table constraint: primary key, unique, foreign key, check or exclusion. */
@@ -274,7 +276,10 @@ export type DbObject =
   | TriggerObject
   | RoleObject
   | GrantObject
-  | ExtensionObject;
+  | ExtensionObject
+  | ViewObject
+  | SequenceObject
+  | DomainObject;
 
 /** The kind names of {@link DbObject}. */
 export type ObjectKind = DbObject["kind"];
@@ -348,4 +353,83 @@ export function schemaOf(o: DbObject): string {
     default:
       return o.schema;
   }
+}
+
+/** The parameters of a sequence, as `pg_sequence` holds them (bigint values as decimal text). */
+export interface SequenceOptions {
+  /** `format_type()` of the sequence's data type: `smallint`, `integer` or `bigint`. */
+  type: string;
+  /** START WITH. */
+  start: string;
+  /** INCREMENT BY. */
+  increment: string;
+  /** MINVALUE. */
+  min: string;
+  /** MAXVALUE. */
+  max: string;
+  /** CACHE. */
+  cache: string;
+  /** CYCLE. */
+  cycle: boolean;
+}
+
+/** A view or materialized view (kind `matview`). */
+export interface ViewObject {
+  /** Discriminant: `view` or `matview`. */
+  kind: "view" | "matview";
+  /** `view:<schema>.<name>` or `matview:<schema>.<name>`. */
+  id: string;
+  /** Schema name, unquoted. */
+  schema: string;
+  /** View name, unquoted. */
+  name: string;
+  /** Output columns in order: name (quoted) and `format_type()`, e.g. `x integer`. */
+  columns: string[];
+  /** `pg_get_viewdef(oid, true)` without its trailing semicolon. */
+  definition: string;
+  /** `reloptions` (`security_barrier=true`, `check_option=local`, `fillfactor=70`), sorted. */
+  options: string[];
+  /**
+   * Ids of the objects the view's query rests on (tables, columns, views, constraints, types,
+   * sequences), read from `pg_depend`, sorted. Derived from the definition: ordering only, never compared.
+   */
+  dependsOn: string[];
+}
+
+/** A sequence that is not part of a serial or identity column. */
+export interface SequenceObject {
+  /** Discriminant. */
+  kind: "sequence";
+  /** `sequence:<schema>.<name>`. */
+  id: string;
+  /** Schema name, unquoted. */
+  schema: string;
+  /** Sequence name, unquoted. */
+  name: string;
+  /** Its parameters. */
+  options: SequenceOptions;
+  /** `OWNED BY`: the owning column, when it has one. */
+  ownedBy?: { schema: string; table: string; column: string };
+}
+
+/** A domain: base type, collation, default, NOT NULL and named CHECK constraints. */
+export interface DomainObject {
+  /** Discriminant. */
+  kind: "domain";
+  /** `domain:<schema>.<name>`. */
+  id: string;
+  /** Schema name, unquoted. */
+  schema: string;
+  /** Domain name, unquoted. */
+  name: string;
+  /** `format_type()` of the base type. */
+  baseType: string;
+  /** Collation when it differs from the base type's, already quoted. */
+  collation?: string;
+  /** `pg_get_expr()` of the default. */
+  default?: string;
+  /** NOT NULL. */
+  notNull: boolean;
+  /** CHECK constraints by name (sorted): `pg_get_constraintdef()` output. */
+  checks: Array<{ name: string; definition: string }>;
 }

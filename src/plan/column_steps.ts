@@ -6,6 +6,7 @@ import { notNullPreflight, rowCountPreflight, tooLongPreflight } from "./preflig
 import type { Step } from "./step.ts";
 import { alterTable, step, unsupported } from "./step_helpers.ts";
 import { classifyTypeChange, lengthLimit, needsUsing } from "./type_change.ts";
+import { identityOptionChanges, identityOptionsSuffix } from "./identity_steps.ts";
 
 const SERIAL_BASE: Record<string, string> = { serial: "integer", bigserial: "bigint", smallserial: "smallint" };
 
@@ -104,6 +105,8 @@ export function alterColumn(from: ColumnObject, to: ColumnObject): Step[] {
   if (to.identity && from.identity && from.identity !== to.identity) {
     out.push(mk("pre", 145, `${at} SET GENERATED ${to.identity.toUpperCase()};`, "identity kind changed"));
   }
+  const identitySets = to.identity && from.identity ? identityOptionChanges(from, to, toBase) : "";
+  if (identitySets) out.push(mk("pre", 146, `${at} ${identitySets};`, "identity options changed"));
   if (!from.notNull && to.notNull) {
     const s = mk("post", 200, `${at} SET NOT NULL;`, "column became NOT NULL");
     s.hazards.push({ kind: "validation_scan", message: `scans ${qualify(to.schema, to.table)} to check for NULLs` });
@@ -111,7 +114,14 @@ export function alterColumn(from: ColumnObject, to: ColumnObject): Step[] {
     out.push(s);
   }
   if (to.identity && !from.identity) {
-    out.push(mk("post", 201, `${at} ADD GENERATED ${to.identity.toUpperCase()} AS IDENTITY;`, "identity added"));
+    out.push(
+      mk(
+        "post",
+        201,
+        `${at} ADD GENERATED ${to.identity.toUpperCase()} AS IDENTITY${identityOptionsSuffix(to)};`,
+        "identity added",
+      ),
+    );
   }
   return out;
 }

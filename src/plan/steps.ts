@@ -17,6 +17,18 @@ import { alterEnum } from "./enum_steps.ts";
 import { alterExtension, alterRole, createExtension, createRole, grant, revoke } from "./access_steps.ts";
 import { alterTable, step } from "./step_helpers.ts";
 import { functionSteps } from "./function_steps.ts";
+import {
+  alterDomain,
+  alterSequence,
+  alterViewOptions,
+  createDomain,
+  createSequence,
+  createView,
+  dropDomain,
+  dropSequence,
+  dropView,
+  replaceView,
+} from "./view_steps.ts";
 
 const CONSTRAINT_RANK: Record<ConstraintObject["type"], number> = { p: 210, u: 220, x: 230, c: 240, f: 260 };
 const DROP_CONSTRAINT_RANK: Record<ConstraintObject["type"], number> = { f: 10, c: 30, x: 30, u: 31, p: 32 };
@@ -248,5 +260,25 @@ export function stepsFor(ch: Change): Step[] {
       return grant(ch.to, ch.from);
     case "revoke":
       return revoke(ch.from, ch.to);
+    case "create_view":
+      return createView(ch);
+    case "drop_view":
+      return dropView(ch);
+    case "replace_view":
+      return replaceView(ch);
+    case "alter_view_options":
+      return alterViewOptions(ch);
+    case "create_sequence":
+      return createSequence(ch.to);
+    case "drop_sequence":
+      return dropSequence(ch.from);
+    case "alter_sequence":
+      return alterSequence(ch);
+    case "create_domain":
+      return createDomain(ch.to);
+    case "drop_domain":
+      return dropDomain(ch.from);
+    case "alter_domain":
+      return alterDomain(ch.from, ch.to);
   }
 }

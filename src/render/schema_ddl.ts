@@ -75,6 +75,11 @@ export function renderSchemaDdl(schema: Schema): DesiredDdl {
   const autoNamed: string[] = [];
   for (const t of schema.tables) statements.push(...foreignKeys(t, autoNamed));
   for (const t of schema.tables) statements.push(...comments(t));
+  // Views last, in YAML order: a view is declared after the views it reads.
+  for (const v of schema.views) {
+    const word = v.materialized ? "MATERIALIZED VIEW" : "VIEW";
+    add(`CREATE ${word} ${qualify(v.schema, v.name)} AS\n${v.sql}`, v.valueAt.sql ?? v.at);
+  }
   statements.push(...sqlBlocks(schema, "afterTables"));
   statements.push(...fns.final);
   const renames: Rename[] = [];
@@ -113,6 +118,7 @@ function managedSchemas(schema: Schema, enums: EnumType[]): Map<string, SourceRe
   for (const s of schema.schemas) note(s.name, s.at);
   for (const en of enums) note(en.schema, en.valueAt.schema ?? en.at);
   for (const t of schema.tables) note(t.schema, t.valueAt.schema ?? t.at);
+  for (const v of schema.views) note(v.schema, v.valueAt.schema ?? v.at);
   if (found.size === 0) found.set("public", schema.at);
   return new Map([...found].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0));
 }

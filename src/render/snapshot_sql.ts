@@ -10,6 +10,14 @@ import { functionSections } from "./function_sql.ts";
 import { accessSections } from "./access_sql.ts";
 import { qualify, quoteIdent, quoteLiteral } from "../model/quote.ts";
 import {
+  createDomainSql,
+  createSequenceSql,
+  createViewSql,
+  isMatviewIndex,
+  sequenceOwnedBySql,
+  viewsInOrder,
+} from "./view_sql.ts";
+import {
   type ColumnObject,
   compareIds,
   type ConstraintObject,
@@ -62,6 +70,9 @@ export function snapshotStatements(snap: Snapshot): SnapshotStatement[][] {
   );
   sections.push(objectsOfKind(snap, "extension").map((e) => one(createExtensionSql(e), e.id)));
   sections.push(objectsOfKind(snap, "enum").map((e) => one(createEnumSql(e), e.id)));
+  sections.push(objectsOfKind(snap, "domain").map((d) => one(createDomainSql(d), d.id)));
+  const sequences = objectsOfKind(snap, "sequence");
+  sections.push(sequences.map((s) => one(createSequenceSql(s), s.id)));
   const fns = functionSections(snap);
   sections.push(fns.early);
   const columnsByTable = new Map<string, ColumnObject[]>();
@@ -78,12 +89,25 @@ export function snapshotStatements(snap: Snapshot): SnapshotStatement[][] {
   for (const type of CONSTRAINT_ORDER) {
     sections.push(constraints.filter((c) => c.type === type).map((c) => one(addConstraintSql(c), c.id)));
   }
-  sections.push(objectsOfKind(snap, "index").map((i) => one(`${i.definition};`, i.id)));
+  const indexes = objectsOfKind(snap, "index");
+  sections.push(indexes.filter((i) => !isMatviewIndex(snap, i)).map((i) => one(`${i.definition};`, i.id)));
   // A foreign key may rest on a unique index rather than a constraint: foreign keys come last.
   sections.push(constraints.filter((c) => c.type === "f").map((c) => one(addConstraintSql(c), c.id)));
   sections.push(
     objectsOfKind(snap, "comment").map((c) => one(`COMMENT ON ${commentTarget(c)} IS ${quoteLiteral(c.text)};`, c.id)),
   );
+  // Views after everything they may read; a materialized view's indexes right after it.
+  const views = [...objectsOfKind(snap, "view"), ...objectsOfKind(snap, "matview")];
+  sections.push(
+    viewsInOrder(views).flatMap((v) => [
+      one(createViewSql(v), v.id),
+      ...indexes.filter((i) =>
+        v.kind === "matview" && i.schema === v.schema && i.table === v.name && isMatviewIndex(snap, i)
+      )
+        .map((i) => one(`${i.definition};`, i.id)),
+    ]),
+  );
+  sections.push(sequences.filter((s) => s.ownedBy).map((s) => one(sequenceOwnedBySql(s), s.id)));
   sections.push(fns.triggers);
   return sections.filter((s) => s.length > 0);
 }

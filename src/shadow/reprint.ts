@@ -1,7 +1,7 @@
 /**
  * The second printing, done in place: re-execute, in the shadow that already holds the schema,
  * only the definitions whose text PostgreSQL may print differently the second time (CHECKs,
- * exclusion constraints, column defaults, expression and partial indexes), instead of emptying
+ * exclusion constraints, column defaults, expression and partial indexes, domains, views), instead of emptying
  * the shadow and loading everything again. The result is the same as a full reload: each
  * definition is parsed again in the same table.
  * @module
@@ -11,6 +11,7 @@ import { qualify, quoteIdent } from "../model/quote.ts";
 import { objectsOfKind, type Snapshot } from "../model/snapshot.ts";
 import { tableId } from "../model/ids.ts";
 import { reprintFunctionStatements } from "./reprint_functions.ts";
+import { createViewSql, viewsInOrder } from "../render/view_sql.ts";
 
 /** Indexes whose text holds an expression or a predicate (the only parts that can reprint differently). */
 function hasExpression(definition: string): boolean {
@@ -26,6 +27,8 @@ function hasExpression(definition: string): boolean {
 export function reprintStatements(first: Snapshot): DdlStatement[] | undefined {
   const columns = objectsOfKind(first, "column");
   if (columns.some((c) => c.generated !== undefined)) return undefined;
+  // A materialized view cannot be replaced in place (it would take its indexes and dependents along).
+  if (objectsOfKind(first, "matview").length > 0) return undefined;
   const byTable = new Map<string, string[]>();
   const push = (schema: string, table: string, clause: string) => {
     const key = tableId(schema, table);
@@ -47,5 +50,16 @@ export function reprintStatements(first: Snapshot): DdlStatement[] | undefined {
     out.push({ sql: `DROP INDEX ${qualify(i.schema, i.name)}` }, { sql: i.definition });
   }
   out.push(...reprintFunctionStatements(first));
+  for (const d of objectsOfKind(first, "domain")) {
+    const domain = `ALTER DOMAIN ${qualify(d.schema, d.name)}`;
+    if (d.default !== undefined) out.push({ sql: `${domain} SET DEFAULT ${d.default}` });
+    for (const c of d.checks) {
+      out.push({ sql: `${domain} DROP CONSTRAINT ${quoteIdent(c.name)}` });
+      out.push({ sql: `${domain} ADD CONSTRAINT ${quoteIdent(c.name)} ${c.definition}` });
+    }
+  }
+  for (const v of viewsInOrder(objectsOfKind(first, "view"))) {
+    out.push({ sql: createViewSql(v, true).replace(/;$/, "") });
+  }
   return out;
 }

@@ -91,17 +91,9 @@ export async function canonicalizeYamlText(text: string, path: string, shadow: S
   return { snapshot: snap, warnings: schemaWarnings(schema), renames: ddl.renames };
 }
 
-/** Lossy portable types, and sections of the file that pgconverge reads but does not manage yet. */
+/** Warnings of the loader (lossy portable types), located. */
 function schemaWarnings(schema: Schema): string[] {
-  const out = schema.warnings.map((w) => `${w.at ? formatRef(w.at) + ": " : ""}${w.message}`);
-  for (const u of schema.unrendered) {
-    out.push(
-      `${
-        formatRef(u.at)
-      }: "${u.key}" (${u.count} item(s)) is read but not managed yet; those objects are neither created nor compared.`,
-    );
-  }
-  return out;
+  return schema.warnings.map((w) => `${w.at ? formatRef(w.at) + ": " : ""}${w.message}`);
 }
 
 /** Canonicalise a `.sql` file through the shadow. */

@@ -22,7 +22,8 @@ export type NodeKind =
   | "sqlItem"
   | "role"
   | "grant"
-  | "extension";
+  | "extension"
+  | "view";
 
 /** Accepted keys per node kind (camelCase, case-sensitive). */
 export const KEYS: Readonly<Record<NodeKind, readonly string[]>> = {
@@ -109,6 +110,7 @@ export const KEYS: Readonly<Record<NodeKind, readonly string[]>> = {
   role: ["name", "login", "bypassRls", "grantTo"],
   grant: ["schema", "target", "objectName", "privileges", "roles", "runAs"],
   extension: ["name", "schema", "version"],
+  view: ["schema", "name", "sql", "materialized"],
 };
 
 /** Levenshtein distance; inputs are short keys, so the quadratic table is fine. */

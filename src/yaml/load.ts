@@ -10,19 +10,16 @@ import { checkAccess, readExtension, readGrant, readRole } from "./read_access.t
 import { eachItem, readTable } from "./read_table.ts";
 import { compact, type Entry, Reader } from "./reader.ts";
 import { readSqlBlocks } from "./read_sql.ts";
-import type { EnumType, Schema, UnrenderedSection } from "./types.ts";
+import type { EnumType, Schema } from "./types.ts";
 import { checkNames } from "./unique_names.ts";
-
-const UNRENDERED = ["views"] as const;
+import { readView } from "./read_view.ts";
 
 /**
  * Parse and validate a schema.yaml. Throws one `PgcError("yaml_invalid")` listing every problem
  * (YAML syntax, unknown keys with a suggestion, wrong value types, missing keys, unknown enum-like
  * values, duplicate names), each located at the offending key or value.
  *
- * `views` is accepted and only checked to be a list: it is recorded in
- * {@link Schema.unrendered} so callers can say it is not yet applied. A function
- * written in `bodyLql` is refused (`unsupported`, located) when it is the only problem.
+ * A function written in `bodyLql` is refused (`unsupported`, located) when it is the only problem.
  *
  * @example
  * ```ts
@@ -105,7 +102,7 @@ function readTop(r: Reader, contents: Node | null, text: string): Schema {
     sql: [],
     roles: [],
     extensions: [],
-    unrendered: [],
+    views: [],
     warnings: [],
     at,
     valueAt: {},
@@ -132,13 +129,7 @@ function readTop(r: Reader, contents: Node | null, text: string): Schema {
   schema.extensions = eachItem(r, e("extensions"), (node, i) => readExtension(r, node, i));
   // A `grants` key, even an empty list, puts every privilege of the managed schemas under management.
   if (e("grants") !== undefined) schema.grants = eachItem(r, e("grants"), (node, i) => readGrant(r, node, i));
-  for (const key of UNRENDERED) {
-    const items = r.list(e(key));
-    if (items !== undefined) {
-      const section: UnrenderedSection = { key, count: items.length, at: m.valueAt[key] };
-      schema.unrendered.push(section);
-    }
-  }
+  schema.views = eachItem(r, e("views"), (node, i) => readView(r, node, i));
   return schema;
 }
 

@@ -39,11 +39,8 @@ export interface Schema extends Located {
   grants?: Grant[];
   /** Extensions to create (ext). */
   extensions: Extension[];
-  /**
-   * Top-level sections that are parsed (only their being lists is checked) but not yet rendered:
-   * `functions`, `views`. Callers warn that they are ignored.
-   */
-  unrendered: UnrenderedSection[];
+  /** Views and materialized views (ext), in YAML order (the order they are created in). */
+  views: View[];
   /** Non-fatal remarks (e.g. `Float` is 32-bit `real`), located. */
   warnings: Array<{ at: SourceRef; message: string }>;
 }
@@ -70,16 +67,6 @@ export interface SqlBlock extends Located {
    * the file from `source` (lines of a `|` block, a single-line scalar); sorted by `start`.
    */
   spans: SourceSpan[];
-}
-
-/** A top-level section accepted but not yet rendered. */
-export interface UnrenderedSection {
-  /** The top-level key. */
-  key: "functions" | "views";
-  /** How many items it lists. */
-  count: number;
-  /** Where the key's value starts. */
-  at: SourceRef;
 }
 
 /** A `CREATE TYPE … AS ENUM` type, declared under `enums` or implied by `Enum(name:a|b)`. */
@@ -339,4 +326,16 @@ export interface Extension extends Located {
   schema?: string;
   /** Version; when absent, any installed version is fine. */
   version?: string;
+}
+
+/** One `views` entry (ext): `CREATE [MATERIALIZED] VIEW schema.name AS sql`. */
+export interface View extends Located {
+  /** Schema, default `public`. */
+  schema: string;
+  /** View name. */
+  name: string;
+  /** The query, as written (validated by PostgreSQL in the shadow). */
+  sql: string;
+  /** A materialized view; default false. */
+  materialized: boolean;
 }

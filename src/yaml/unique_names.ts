@@ -18,6 +18,8 @@ export function checkNames(r: Reader, schema: Schema): void {
       firstOnly(r, indexes, `${t.schema}.${ix.name}`, ix.valueAt.name ?? ix.at, "index");
     }
   }
+  // Views share the relation namespace with tables.
+  for (const v of schema.views) firstOnly(r, tables, `${v.schema}.${v.name}`, v.valueAt.name ?? v.at, "table or view");
   const declared = new Map<string, EnumType>();
   const enumsSeen = new Map<string, SourceRef>();
   for (const en of schema.enums) {
