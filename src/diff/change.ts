@@ -10,6 +10,8 @@ import type {
   ConstraintObject,
   EnumObject,
   IndexObject,
+  PolicyObject,
+  RlsObject,
   SchemaObject,
   TableObject,
 } from "../model/snapshot.ts";
@@ -34,7 +36,20 @@ export type Change =
   | { op: "drop_index"; from: IndexObject; replacedBy?: IndexObject }
   | { op: "rename_index"; from: IndexObject; to: IndexObject }
   | { op: "set_comment"; to: CommentObject; from?: CommentObject }
-  | { op: "drop_comment"; from: CommentObject };
+  | { op: "drop_comment"; from: CommentObject }
+  | {
+    op: "alter_rls";
+    id: string;
+    schema: string;
+    table: string;
+    from?: RlsObject;
+    to?: RlsObject;
+    tableIsNew: boolean;
+  }
+  | { op: "create_policy"; to: PolicyObject; replaces?: PolicyObject; why?: string }
+  | { op: "drop_policy"; from: PolicyObject; replacedBy?: PolicyObject; why?: string }
+  | { op: "alter_policy"; from: PolicyObject; to: PolicyObject }
+  | { op: "rename_policy"; from: PolicyObject; to: PolicyObject };
 
 /** The operation names of {@link Change}. */
 export type ChangeOp = Change["op"];

@@ -12,6 +12,7 @@ import { diffColumns } from "./columns.ts";
 import { diffComments } from "./comments.ts";
 import { diffConstraints } from "./constraints.ts";
 import { diffIndexes } from "./indexes.ts";
+import { diffRowLevelSecurity } from "./policies.ts";
 import { diffEnums, diffSchemas, diffTables } from "./tables.ts";
 
 /** The result of a diff: the changes, and the snapshot the database will hold afterwards. */
@@ -64,6 +65,7 @@ export function diff(from: Snapshot, to: Snapshot): DiffResult {
     ...diffConstraints(ctx),
     ...diffIndexes(ctx),
     ...diffComments(ctx),
+    ...diffRowLevelSecurity(ctx),
   ];
   const targetObjects = [...to.objects.values()].map((o) => ctx.matched.get(o.id) ?? o)
     .sort((a, b) => compareIds(a.id, b.id));

@@ -20,6 +20,7 @@ import {
   Q_UNMANAGED,
   Q_USER_SCHEMAS,
 } from "./queries.ts";
+import { readRowLevelSecurity } from "./policies.ts";
 
 /** Options for {@link introspect}. */
 export interface IntrospectOptions {
@@ -134,6 +135,7 @@ export async function introspect(db: Queryable, opts: IntrospectOptions = {}): P
         text: r.text,
       });
     }
+    objects.push(...await readRowLevelSecurity(db, present, tables));
     const snap = snapshotOf(objects, wanted);
     snap.unmanaged = (await db.query<{ kind: string; name: string }>(Q_UNMANAGED, [present]))
       .map((r) => `${r.kind} ${r.name}`);

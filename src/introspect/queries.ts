@@ -120,6 +120,7 @@ ORDER BY 1, 2, 3 NULLS FIRST`;
  * Objects in the managed schemas that pgconverge does not model yet. They are listed in every
  * plan and drift report (never silently skipped); `--strict` turns a non-empty list into exit 4.
  * Sequences owned by a serial or identity column are part of their column and are not listed.
+ * Policies are managed, except on partitions (which are not modelled as tables).
  */
 export const Q_UNMANAGED = `
 SELECT kind, name FROM (
@@ -152,11 +153,7 @@ SELECT kind, name FROM (
   UNION ALL
   SELECT 'policy', p.polname || ' on ' || p.polrelid::regclass::text
   FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE n.nspname = ANY($1::text[])
-  UNION ALL
-  SELECT 'row-level security', c.oid::regclass::text
-  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE n.nspname = ANY($1::text[]) AND (c.relrowsecurity OR c.relforcerowsecurity)
+  WHERE n.nspname = ANY($1::text[]) AND c.relispartition
   UNION ALL
   SELECT 'rule', r.rulename || ' on ' || r.ev_class::regclass::text
   FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace

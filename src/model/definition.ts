@@ -6,6 +6,7 @@
  */
 import { qualify, quoteIdent, quoteLiteral } from "./quote.ts";
 import type { ColumnObject, CommentObject, DbObject } from "./snapshot.ts";
+import { policyDefinition, rlsDefinition } from "./policy_definition.ts";
 
 /** The column's definition as it appears after the name in `CREATE TABLE`. */
 export function columnDefinition(c: ColumnObject): string {
@@ -35,6 +36,10 @@ export function definitionOf(o: DbObject): string {
       return o.definition;
     case "comment":
       return quoteLiteral(o.text);
+    case "rls":
+      return rlsDefinition(o);
+    case "policy":
+      return policyDefinition(o);
   }
 }
 

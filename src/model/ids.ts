@@ -34,3 +34,13 @@ export function commentId(targetId: string): string {
 export function typeId(schema: string, name: string): string {
   return `type:${schema}.${name}`;
 }
+
+/** Id of a table's row-level security switches. */
+export function rlsId(schema: string, table: string): string {
+  return `rls:${schema}.${table}`;
+}
+
+/** Id of a row-level security policy (policy names are unique per table). */
+export function policyId(schema: string, table: string, name: string): string {
+  return `policy:${schema}.${table}.${name}`;
+}

@@ -8,7 +8,13 @@ import type { ChangeOp } from "../diff/change.ts";
 export type Phase = "drop" | "pre" | "post";
 
 /** Hazard kinds a reviewer must see. */
-export type HazardKind = "data_loss" | "table_rewrite" | "validation_scan" | "blocks_writes" | "rows_violate";
+export type HazardKind =
+  | "data_loss"
+  | "table_rewrite"
+  | "validation_scan"
+  | "blocks_writes"
+  | "rows_violate"
+  | "security";
 
 /** One hazard of a statement. */
 export interface Hazard {

@@ -14,6 +14,7 @@ import type { Hazard, Step } from "./step.ts";
 import { renameId, renameSql } from "../diff/renames.ts";
 import { addColumn, alterColumn } from "./column_steps.ts";
 import { alterEnum } from "./enum_steps.ts";
+import { policySteps } from "./policy_steps.ts";
 import { alterTable, step } from "./step_helpers.ts";
 
 const CONSTRAINT_RANK: Record<ConstraintObject["type"], number> = { p: 210, u: 220, x: 230, c: 240, f: 260 };
@@ -227,5 +228,11 @@ export function stepsFor(ch: Change): Step[] {
         ),
         was: quoteLiteral(ch.from.text),
       }];
+    case "alter_rls":
+    case "create_policy":
+    case "drop_policy":
+    case "alter_policy":
+    case "rename_policy":
+      return policySteps(ch);
   }
 }

@@ -14,6 +14,7 @@ import {
   defaultUniqueName,
 } from "../yaml/default_names.ts";
 import { serialTypeFor } from "../yaml/portable_types.ts";
+import { rowLevelSecurityStatements } from "./policy_ddl.ts";
 import type { Column, EnumType, FkAction, Schema, Table } from "../yaml/types.ts";
 
 const ACTION_SQL: Readonly<Record<FkAction, string>> = {
@@ -36,7 +37,7 @@ const BUILTIN_TYPES: ReadonlySet<string> = new Set(
  * Render the DDL that creates `schema` in an empty database: schemas, enum types, tables,
  * then per table primary key, unique and check constraints, then indexes, then every foreign
  * key (once all tables and unique indexes exist, so cross-references and FKs onto a unique
- * index load), then comments.
+ * index load), then row-level security (policies may use any table), then comments.
  *
  * @example
  * ```ts
@@ -65,6 +66,7 @@ export function renderSchemaDdl(schema: Schema): DesiredDdl {
   for (const t of schema.tables) statements.push(...indexes(t));
   const autoNamed: string[] = [];
   for (const t of schema.tables) statements.push(...foreignKeys(t, autoNamed));
+  statements.push(...rowLevelSecurityStatements(schema.tables));
   for (const t of schema.tables) statements.push(...comments(t));
   const renames: Rename[] = [];
   for (const t of schema.tables) {

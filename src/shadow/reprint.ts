@@ -1,7 +1,7 @@
 /**
  * The second printing, done in place: re-execute, in the shadow that already holds the schema,
  * only the definitions whose text PostgreSQL may print differently the second time (CHECKs,
- * exclusion constraints, column defaults, expression and partial indexes), instead of emptying
+ * exclusion constraints, column defaults, expression and partial indexes, policy expressions), instead of emptying
  * the shadow and loading everything again. The result is the same as a full reload: each
  * definition is parsed again in the same table.
  * @module
@@ -10,6 +10,7 @@ import type { DdlStatement } from "../model/ddl.ts";
 import { qualify, quoteIdent } from "../model/quote.ts";
 import { objectsOfKind, type Snapshot } from "../model/snapshot.ts";
 import { tableId } from "../model/ids.ts";
+import { reprintPolicySql } from "../render/policy_sql.ts";
 
 /** Indexes whose text holds an expression or a predicate (the only parts that can reprint differently). */
 function hasExpression(definition: string): boolean {
@@ -45,5 +46,6 @@ export function reprintStatements(first: Snapshot): DdlStatement[] | undefined {
     if (!hasExpression(i.definition)) continue;
     out.push({ sql: `DROP INDEX ${qualify(i.schema, i.name)}` }, { sql: i.definition });
   }
+  for (const sql of reprintPolicySql(first)) out.push({ sql });
   return out;
 }
