@@ -38,7 +38,7 @@ export function rowLevelSecurityStatements(tables: readonly Table[]): DdlStateme
   const ensure = ensureRolesSql(roles);
   if (ensure !== undefined) out.push({ sql: ensure, ...(rolesAt ? { source: rolesAt } : {}) });
   for (const t of tables) {
-    for (const p of t.rowLevelSecurity?.policies ?? []) out.push(createPolicy(t, p));
+    for (const p of t.rowLevelSecurity?.policies ?? []) out.push(...createPolicy(t, p));
   }
   for (const t of tables) {
     const rls = t.rowLevelSecurity;
@@ -54,8 +54,13 @@ export function rowLevelSecurityStatements(tables: readonly Table[]): DdlStateme
   return out;
 }
 
-/** CREATE POLICY; each clause remembers the YAML value it came from, for shadow errors. */
-function createPolicy(t: Table, p: Policy): DdlStatement {
+/**
+ * CREATE POLICY without expressions, then one ALTER POLICY per expression. PostgreSQL reports no
+ * error position inside policy expressions, so each expression gets a statement of its own, and
+ * a rejected one is reported at its own YAML line (a failed ALTER leaves the policy in place, so
+ * the other expression is still checked). The shadow prints the same policy as one CREATE would.
+ */
+function createPolicy(t: Table, p: Policy): DdlStatement[] {
   const spans: SourceSpan[] = [{ start: 0, source: p.valueAt.name ?? p.at }];
   let sql = `CREATE POLICY ${quoteIdent(p.name)} ON ${qualify(t.schema, t.name)}`;
   const clause = (text: string, source: SourceRef | undefined) => {
@@ -66,9 +71,16 @@ function createPolicy(t: Table, p: Policy): DdlStatement {
   clause(`FOR ${COMMAND[p.operations[0] ?? "all"]}`, p.valueAt.operations);
   const roles = p.roles.length === 0 ? "PUBLIC" : p.roles.map((x) => isPublic(x) ? "PUBLIC" : quoteIdent(x)).join(", ");
   clause(`TO ${roles}`, p.valueAt.roles);
-  if (p.usingExpr !== undefined) clause(`USING (${p.usingExpr})`, p.valueAt.usingSql ?? p.valueAt.using);
-  if (p.withCheckExpr !== undefined) {
-    clause(`WITH CHECK (${p.withCheckExpr})`, p.valueAt.withCheckSql ?? p.valueAt.withCheck);
+  const out: DdlStatement[] = [{ sql, source: p.at, spans }];
+  const alter = `ALTER POLICY ${quoteIdent(p.name)} ON ${qualify(t.schema, t.name)}`;
+  if (p.usingExpr !== undefined) {
+    out.push({ sql: `${alter} USING (${p.usingExpr})`, source: p.valueAt.usingSql ?? p.valueAt.using ?? p.at });
   }
-  return { sql, source: p.at, spans };
+  if (p.withCheckExpr !== undefined) {
+    out.push({
+      sql: `${alter} WITH CHECK (${p.withCheckExpr})`,
+      source: p.valueAt.withCheckSql ?? p.valueAt.withCheck ?? p.at,
+    });
+  }
+  return out;
 }
