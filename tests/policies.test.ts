@@ -169,7 +169,10 @@ Deno.test("[pglite] a policy PostgreSQL rejects is reported at its YAML line", a
   const r = await cli(["render", yaml]);
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, new RegExp(`${yaml}:8:21: PostgreSQL rejected this: column "no_such_column" does not exist`));
-  assert.match(r.stderr, new RegExp(`${yaml}:9:25: PostgreSQL rejected this: only USING expression allowed for SELECT`));
+  assert.match(
+    r.stderr,
+    new RegExp(`${yaml}:9:25: PostgreSQL rejected this: only USING expression allowed for SELECT`),
+  );
 });
 
 // ---------------------------------------------------------------------------------------------
