@@ -11,7 +11,7 @@ import { type DbObject, type Snapshot, snapshotOf } from "../model/snapshot.ts";
 import { VERSION } from "../model/version.ts";
 
 /** Bump when the model or introspection changes, so old entries are never read. */
-const FORMAT = "canon-v5";
+const FORMAT = "canon-v5-rls";
 
 /** The cache key for one canonicalisation. */
 export function canonKey(identity: string, schemas: string[] | undefined, ddl: string): Promise<string> {
