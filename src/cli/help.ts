@@ -28,7 +28,9 @@ Options:
                           dump and pull: every user schema)
   --shadow-url URL        canonicalise in this (empty, scratch) server database instead of
                           the embedded PGlite shadow; pgconverge drops everything in it
-  --allow-destructive     allow drops of tables/columns/schemas and narrowing type changes
+  --allow-destructive     allow drops of tables/columns/schemas, narrowing type changes and
+                          what opens rows up (DISABLE / NO FORCE row-level security,
+                          dropping a RESTRICTIVE policy)
                           (recorded in the migration file; apply needs no flag then)
   --exit-code             plan: exit 4 when there are changes (drift always does)
   --strict                plan/drift: also exit 4 when the schemas hold objects pgconverge

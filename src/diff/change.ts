@@ -14,6 +14,8 @@ import type {
   FunctionObject,
   GrantObject,
   IndexObject,
+  PolicyObject,
+  RlsObject,
   RoleObject,
   SchemaObject,
   SequenceObject,
@@ -76,7 +78,20 @@ export type Change =
   // Domains (diff/domains.ts).
   | { op: "create_domain"; to: DomainObject }
   | { op: "drop_domain"; from: DomainObject }
-  | { op: "alter_domain"; from: DomainObject; to: DomainObject };
+  | { op: "alter_domain"; from: DomainObject; to: DomainObject }
+  | {
+    op: "alter_rls";
+    id: string;
+    schema: string;
+    table: string;
+    from?: RlsObject;
+    to?: RlsObject;
+    tableIsNew: boolean;
+  }
+  | { op: "create_policy"; to: PolicyObject; replaces?: PolicyObject; why?: string }
+  | { op: "drop_policy"; from: PolicyObject; replacedBy?: PolicyObject; why?: string }
+  | { op: "alter_policy"; from: PolicyObject; to: PolicyObject }
+  | { op: "rename_policy"; from: PolicyObject; to: PolicyObject };
 
 /** The operation names of {@link Change}. */
 export type ChangeOp = Change["op"];

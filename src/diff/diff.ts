@@ -14,6 +14,7 @@ import { diffConstraints } from "./constraints.ts";
 import { diffIndexes } from "./indexes.ts";
 import { diffFunctions, diffTriggers, rebuildFunctionDependents } from "./functions.ts";
 import { diffExtensions, diffGrants, diffRoles } from "./access.ts";
+import { diffRowLevelSecurity } from "./policies.ts";
 import { diffEnums, diffSchemas, diffTables } from "./tables.ts";
 import { diffDomains } from "./domains.ts";
 import { diffSequences } from "./sequences.ts";
@@ -78,6 +79,7 @@ export function diff(from: Snapshot, to: Snapshot): DiffResult {
     ...diffDomains(ctx),
     ...diffSequences(ctx),
     ...views.changes,
+    ...diffRowLevelSecurity(ctx),
   ], views.ownsIndexesOf);
   changes = rebuildFunctionDependents(ctx, changes);
   const targetObjects = [...to.objects.values()].map((o) => ctx.matched.get(o.id) ?? o)

@@ -25,6 +25,7 @@ import { introspectFunctions } from "./functions.ts";
 import { readDomains } from "./domains.ts";
 import { readSequences } from "./sequences.ts";
 import { readViews } from "./views.ts";
+import { readRowLevelSecurity } from "./policies.ts";
 
 /** Options for {@link introspect}. */
 export interface IntrospectOptions {
@@ -150,6 +151,7 @@ export async function introspect(db: Queryable, opts: IntrospectOptions = {}): P
     const access = await readAccess(db, present, opts.manages);
     objects.push(...access.objects);
     objects.push(...await readSequences(db, present, objects));
+    objects.push(...await readRowLevelSecurity(db, present, tables));
     const snap = snapshotOf(objects, wanted);
     snap.unmanaged = [
       ...(await db.query<{ kind: string; name: string }>(Q_UNMANAGED, [present])).map((r) => `${r.kind} ${r.name}`),

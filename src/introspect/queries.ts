@@ -122,6 +122,7 @@ ORDER BY 1, 2, 3 NULLS FIRST`;
  * Views, materialized views, sequences and domains are managed (introspect/views.ts, sequences.ts,
  * domains.ts); a sequence owned by a serial or identity column is part of its column.
  * Privileges are read by access.ts, which lists them here when a schema.yaml does not manage them.
+ * Policies are managed, except on partitions (which are not modelled as tables).
  */
 export const Q_UNMANAGED = `
 SELECT kind, name FROM (
@@ -154,11 +155,7 @@ SELECT kind, name FROM (
   UNION ALL
   SELECT 'policy', p.polname || ' on ' || p.polrelid::regclass::text
   FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE n.nspname = ANY($1::text[])
-  UNION ALL
-  SELECT 'row-level security', c.oid::regclass::text
-  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE n.nspname = ANY($1::text[]) AND (c.relrowsecurity OR c.relforcerowsecurity)
+  WHERE n.nspname = ANY($1::text[]) AND c.relispartition
   UNION ALL
   SELECT 'rule', r.rulename || ' on ' || r.ev_class::regclass::text
   FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -10,6 +10,7 @@ import type { ColumnObject, CommentObject, DbObject } from "./snapshot.ts";
 import { functionDefinition, triggerDefinition } from "./functions.ts";
 import { identityClauses } from "./sequence_options.ts";
 import { domainDefinition, sequenceDefinition, viewDefinition } from "./view_definitions.ts";
+import { policyDefinition, rlsDefinition } from "./policy_definition.ts";
 
 /** The column's definition as it appears after the name in `CREATE TABLE`. */
 export function columnDefinition(c: ColumnObject): string {
@@ -59,6 +60,10 @@ export function definitionOf(o: DbObject): string {
       return sequenceDefinition(o);
     case "domain":
       return domainDefinition(o);
+    case "rls":
+      return rlsDefinition(o);
+    case "policy":
+      return policyDefinition(o);
   }
 }
 

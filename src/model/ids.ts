@@ -79,3 +79,13 @@ export function sequenceId(schema: string, name: string): string {
 export function domainId(schema: string, name: string): string {
   return `domain:${schema}.${name}`;
 }
+
+/** Id of a table's row-level security switches. */
+export function rlsId(schema: string, table: string): string {
+  return `rls:${schema}.${table}`;
+}
+
+/** Id of a row-level security policy (policy names are unique per table). */
+export function policyId(schema: string, table: string, name: string): string {
+  return `policy:${schema}.${table}.${name}`;
+}

@@ -263,6 +263,57 @@ export interface ManagedScope {
   grants: boolean;
 }
 
+/** The command a policy applies to (`pg_policy.polcmd`, spelled as in CREATE POLICY). */
+export type PolicyCommand = "ALL" | "SELECT" | "INSERT" | "UPDATE" | "DELETE";
+
+/**
+ * Row-level security switches of a table, an object of its own so that turning them on or off
+ * is a change with its own statement and hazards. Present only when at least one is on.
+ */
+export interface RlsObject {
+  /** Discriminant. */
+  kind: "rls";
+  /** `rls:<schema>.<table>`. */
+  id: string;
+  /** Schema name, unquoted. */
+  schema: string;
+  /** Table name, unquoted. */
+  table: string;
+  /** `relrowsecurity`: ENABLE ROW LEVEL SECURITY. */
+  enabled: boolean;
+  /** `relforcerowsecurity`: FORCE ROW LEVEL SECURITY (policies apply to the table owner too). */
+  forced: boolean;
+}
+
+/** A row-level security policy. */
+export interface PolicyObject {
+  /** Discriminant. */
+  kind: "policy";
+  /** `policy:<schema>.<table>.<name>`. */
+  id: string;
+  /** Schema name, unquoted. */
+  schema: string;
+  /** Table name, unquoted. */
+  table: string;
+  /** Policy name, unquoted. */
+  name: string;
+  /** PERMISSIVE (true) or RESTRICTIVE. */
+  permissive: boolean;
+  /** The command it applies to. */
+  command: PolicyCommand;
+  /** Role names, unquoted, sorted byte-wise; empty means PUBLIC. */
+  roles: string[];
+  /** `pg_get_expr()` of the USING expression. */
+  using?: string;
+  /** `pg_get_expr()` of the WITH CHECK expression. */
+  withCheck?: string;
+  /**
+   * Ids of the columns its expressions use (from `pg_depend`, any table), sorted. Not part of the
+   * definition: it tells plan which policies must be rebuilt around a column type change.
+   */
+  uses?: string[];
+}
+
 /** Every object kind of the model: a closed union, so switches over `kind` are exhaustive. */
 export type DbObject =
   | SchemaObject
@@ -279,7 +330,9 @@ export type DbObject =
   | ExtensionObject
   | ViewObject
   | SequenceObject
-  | DomainObject;
+  | DomainObject
+  | RlsObject
+  | PolicyObject;
 
 /** The kind names of {@link DbObject}. */
 export type ObjectKind = DbObject["kind"];

@@ -14,7 +14,8 @@ export type HazardKind =
   | "validation_scan"
   | "blocks_writes"
   | "rows_violate"
-  | "access_loss";
+  | "access_loss"
+  | "security";
 
 /** One hazard of a statement. */
 export interface Hazard {

@@ -15,6 +15,7 @@ import { renameId, renameSql } from "../diff/renames.ts";
 import { addColumn, alterColumn } from "./column_steps.ts";
 import { alterEnum } from "./enum_steps.ts";
 import { alterExtension, alterRole, createExtension, createRole, grant, revoke } from "./access_steps.ts";
+import { policySteps } from "./policy_steps.ts";
 import { alterTable, step } from "./step_helpers.ts";
 import { functionSteps } from "./function_steps.ts";
 import {
@@ -280,5 +281,11 @@ export function stepsFor(ch: Change): Step[] {
       return dropDomain(ch.from);
     case "alter_domain":
       return alterDomain(ch.from, ch.to);
+    case "alter_rls":
+    case "create_policy":
+    case "drop_policy":
+    case "alter_policy":
+    case "rename_policy":
+      return policySteps(ch);
   }
 }

@@ -67,6 +67,12 @@ export function dropView(ch: Extract<Change, { op: "drop_view" }>): Step[] {
     : `${word(v)} is not in the desired schema`;
   const s = step(v.id, ch.op, "drop", dropViewRank(ch.depth), dropViewSql(v), reason);
   s.was = definitionOf(v);
+  if (!ch.why && !ch.replacedBy) {
+    // Like a function, a view's definition may exist nowhere else (made by hand on the server),
+    // and whatever queries it breaks: dropping it for good needs --allow-destructive.
+    s.destructive = true;
+    s.hazards.push({ kind: "data_loss", message: `drops ${word(v)} ${qualify(v.schema, v.name)}; queries on it fail` });
+  }
   return [s];
 }
 

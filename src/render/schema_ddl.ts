@@ -15,6 +15,7 @@ import {
 } from "../yaml/default_names.ts";
 import { serialTypeFor } from "../yaml/portable_types.ts";
 import { functionDdl } from "./function_ddl.ts";
+import { rowLevelSecurityStatements } from "./policy_ddl.ts";
 import type { Column, EnumType, FkAction, Schema, Table } from "../yaml/types.ts";
 import { sqlBlocks } from "./sql_blocks.ts";
 import { extensionStatements } from "./access_objects.ts";
@@ -39,8 +40,8 @@ const BUILTIN_TYPES: ReadonlySet<string> = new Set(
  * Render the DDL that creates `schema` in an empty database: schemas, enum types, `sql:` items
  * marked `load: beforeTables`, tables, then per table primary key, unique and check
  * constraints, then indexes, then every foreign key (once all tables and unique indexes exist,
- * so cross-references and FKs onto a unique index load), then comments, then the other `sql:`
- * items.
+ * so cross-references and FKs onto a unique index load), then row-level security (policies may use any
+ * table), then comments, then the other `sql:` items.
  *
  * @example
  * ```ts
@@ -74,6 +75,7 @@ export function renderSchemaDdl(schema: Schema): DesiredDdl {
   for (const t of schema.tables) statements.push(...indexes(t));
   const autoNamed: string[] = [];
   for (const t of schema.tables) statements.push(...foreignKeys(t, autoNamed));
+  statements.push(...rowLevelSecurityStatements(schema.tables));
   for (const t of schema.tables) statements.push(...comments(t));
   // Views last, in YAML order: a view is declared after the views it reads.
   for (const v of schema.views) {

@@ -9,6 +9,7 @@ import { tableId } from "../model/ids.ts";
 import { functionSections } from "./function_sql.ts";
 import { accessSections } from "./access_sql.ts";
 import { qualify, quoteIdent, quoteLiteral } from "../model/quote.ts";
+import { createPolicySql, rlsSql } from "./policy_sql.ts";
 import {
   createDomainSql,
   createSequenceSql,
@@ -58,7 +59,7 @@ export interface SnapshotStatement {
 
 /**
  * The snapshot's statements in load order, grouped in sections (schemas, enums, tables, each
- * constraint kind, indexes, foreign keys, comments).
+ * constraint kind, indexes, foreign keys, policies, row-level security switches, comments).
  */
 export function snapshotStatements(snap: Snapshot): SnapshotStatement[][] {
   const sections: SnapshotStatement[][] = [];
@@ -93,6 +94,9 @@ export function snapshotStatements(snap: Snapshot): SnapshotStatement[][] {
   sections.push(indexes.filter((i) => !isMatviewIndex(snap, i)).map((i) => one(`${i.definition};`, i.id)));
   // A foreign key may rest on a unique index rather than a constraint: foreign keys come last.
   sections.push(constraints.filter((c) => c.type === "f").map((c) => one(addConstraintSql(c), c.id)));
+  // Policies may use any table, column or key; the switches follow the policies they enforce.
+  sections.push(objectsOfKind(snap, "policy").map((p) => one(createPolicySql(p), p.id)));
+  sections.push(objectsOfKind(snap, "rls").map((r) => one(rlsSql(r), r.id)));
   sections.push(
     objectsOfKind(snap, "comment").map((c) => one(`COMMENT ON ${commentTarget(c)} IS ${quoteLiteral(c.text)};`, c.id)),
   );

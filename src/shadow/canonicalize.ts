@@ -15,6 +15,7 @@ import type { Snapshot } from "../model/snapshot.ts";
 import { SqlError } from "../db/errors.ts";
 import { PgcError } from "../model/errors.ts";
 import { snapshotSections, snapshotStatements } from "../render/snapshot_sql.ts";
+import { ensureRolesSql, policyRolesOf } from "../render/policy_sql.ts";
 import { introspect } from "../introspect/introspect.ts";
 import { canonKey, getCanon, putCanon } from "./canon_cache.ts";
 import { reprintStatements } from "./reprint.ts";
@@ -41,9 +42,14 @@ function withUnmanaged(snap: Snapshot, unmanaged: string[] | undefined): Snapsho
   return { ...snap, unmanaged: unmanaged ?? [] };
 }
 
-/** A snapshot's own DDL, as statements to load. */
+/**
+ * A snapshot's own DDL, as statements to load, after the roles its policies name (the same text
+ * canonicalizeLive loads, so their cache keys agree).
+ */
 function statementsOf(snap: Snapshot) {
-  return snapshotSections(snap).flat().map((sql) => ({ sql: sql.replace(/;$/, "") }));
+  const roles = ensureRolesSql(policyRolesOf(snap));
+  return [...(roles === undefined ? [] : [roles]), ...snapshotSections(snap).flat()]
+    .map((sql) => ({ sql: sql.replace(/;$/, "") }));
 }
 
 /**
@@ -107,7 +113,10 @@ export function canonicalizeScript(shadow: Shadow, text: string, file: string): 
  * result is the live schema as PostgreSQL would show it after them.
  */
 export async function canonicalizeLive(shadow: Shadow, live: Snapshot, after: string[] = []): Promise<Snapshot> {
+  // The roles live policies name exist on the live server, not necessarily in the shadow.
+  const roles = ensureRolesSql(policyRolesOf(live));
   const statements = [
+    ...(roles === undefined ? [] : [{ sql: roles, ids: [] as string[] }]),
     ...snapshotStatements(live).flat(),
     ...after.map((sql) => ({ sql, ids: [] as string[] })),
   ].map((st) => ({ sql: st.sql.replace(/;$/, ""), ids: st.ids }));

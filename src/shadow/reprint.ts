@@ -1,7 +1,7 @@
 /**
  * The second printing, done in place: re-execute, in the shadow that already holds the schema,
  * only the definitions whose text PostgreSQL may print differently the second time (CHECKs,
- * exclusion constraints, column defaults, expression and partial indexes, domains, views), instead of emptying
+ * exclusion constraints, column defaults, expression and partial indexes, domains, views, policy expressions), instead of emptying
  * the shadow and loading everything again. The result is the same as a full reload: each
  * definition is parsed again in the same table.
  * @module
@@ -12,6 +12,7 @@ import { objectsOfKind, type Snapshot } from "../model/snapshot.ts";
 import { tableId } from "../model/ids.ts";
 import { reprintFunctionStatements } from "./reprint_functions.ts";
 import { createViewSql, viewsInOrder } from "../render/view_sql.ts";
+import { reprintPolicySql } from "../render/policy_sql.ts";
 
 /** Indexes whose text holds an expression or a predicate (the only parts that can reprint differently). */
 function hasExpression(definition: string): boolean {
@@ -61,5 +62,6 @@ export function reprintStatements(first: Snapshot): DdlStatement[] | undefined {
   for (const v of viewsInOrder(objectsOfKind(first, "view"))) {
     out.push({ sql: createViewSql(v, true).replace(/;$/, "") });
   }
+  for (const sql of reprintPolicySql(first)) out.push({ sql });
   return out;
 }

@@ -63,7 +63,7 @@ export function quoteColumnWords(sql: string, names: ReadonlySet<string>): strin
 }
 
 /** End of a literal, quoted identifier, dollar body or comment starting at `i`, else `i`. */
-function skipOpaque(sql: string, i: number): number {
+export function skipOpaque(sql: string, i: number): number {
   const ch = sql[i];
   if (ch === "'") {
     const escapes = i > 0 && /[eE]/.test(sql[i - 1]) &&

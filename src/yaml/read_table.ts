@@ -50,7 +50,7 @@ export function readTable(r: Reader, raw: Node, index: number): Table | undefine
     uniqueConstraints: list("uniqueConstraints", (node, w) => readUnique(r, node, w, known)),
     checkConstraints: list("checkConstraints", (node, w) => readCheck(r, node, w)),
     indexes: list("indexes", (node, w) => readIndex(r, node, w, known)),
-    rowLevelSecurity: rls === undefined ? undefined : readRowLevelSecurity(r, rls, what),
+    rowLevelSecurity: rls === undefined ? undefined : readRowLevelSecurity(r, rls, what, columns.map((c) => c.name)),
     comment: r.sql(e("comment")),
     renamedFrom: r.text(e("renamedFrom")),
     at: m.at,

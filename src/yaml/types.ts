@@ -97,7 +97,7 @@ export interface Table extends Located {
   checkConstraints: CheckConstraint[];
   /** Indexes in YAML order. */
   indexes: Index[];
-  /** Row-level security (validated, not yet rendered). */
+  /** Row-level security switches and policies. */
   rowLevelSecurity?: RowLevelSecurity;
   /** `COMMENT ON TABLE` text. */
   comment?: string;
@@ -215,7 +215,7 @@ export interface Index extends Located {
   include: string[];
 }
 
-/** `rowLevelSecurity:` (validated, not yet rendered). */
+/** `rowLevelSecurity:`. */
 export interface RowLevelSecurity extends Located {
   /** `ENABLE ROW LEVEL SECURITY`, default true. */
   enabled: boolean;
@@ -246,6 +246,10 @@ export interface Policy extends Located {
   usingSql?: string;
   /** SQL predicate; wins over `withCheck`. */
   withCheckSql?: string;
+  /** The SQL rendered after USING: `usingSql` as written, else `using` translated. */
+  usingExpr?: string;
+  /** The SQL rendered after WITH CHECK: `withCheckSql` as written, else `withCheck` translated. */
+  withCheckExpr?: string;
 }
 
 /** Function volatility (`volatility:`), default `stable`. */
