@@ -49,7 +49,10 @@ export async function openPglite(where: string, extensionNames: string[] = []): 
     // Bundled contrib extensions must be handed over at start to be creatable.
     const extensions = await pgliteExtensions(extensionNames);
     if (where === "memory") {
-      pg = await PGlite.create({ loadDataDir: await template(), extensions });
+      // The data files of an in-memory instance already live in JS memory, so PostgreSQL's own
+      // buffer pool is a second copy of the same pages: keep it small. Measured loading 1,000
+      // tables: peak RSS 646 → 543 MB, CPU time within 3%.
+      pg = await PGlite.create({ loadDataDir: await template(), extensions, postgresqlconf: ["shared_buffers=16MB"] });
     } else if (await isDataDir(where)) {
       pg = await PGlite.create({ dataDir: where, extensions });
     } else {
