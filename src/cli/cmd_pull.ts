@@ -17,6 +17,7 @@ export async function pullCommand(ctx: Context): Promise<ExitCode> {
       const schemas = schemasOption(ctx);
       const r = await pullSchema(db, shadow, { ...(schemas ? { schemas } : {}), file: out ?? "schema.yaml" });
       for (const u of r.unmanaged) ctx.io.err(`warning: not managed by pgconverge yet, not pulled: ${u}`);
+      for (const n of r.notes) ctx.io.err(`warning: ${n}`);
       await emit(ctx, r.text);
       const sql = r.asSql.length === 0 ? "" : `; ${r.asSql.length} object(s) under sql:`;
       ctx.io.err(`Pulled ${r.tables} table(s)${sql}${out ? ` into ${out}` : ""}.`);

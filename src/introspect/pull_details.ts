@@ -6,7 +6,7 @@
  * @module
  */
 import type { Queryable } from "../db/queryable.ts";
-import { constraintId, indexId, tableId } from "../model/ids.ts";
+import { constraintId, functionId, indexId, tableId } from "../model/ids.ts";
 
 /** Constraint columns and actions (arrays as JSON text: both adapters return it as is). */
 export const Q_PULL_CONSTRAINTS = `
@@ -58,6 +58,63 @@ FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind = 'p' AND n.nspname = ANY($1::text[])
 ORDER BY 1, 2`;
 
+/**
+ * Functions with what a schema.yaml `functions:` entry can say about them, and whether they say
+ * anything more (`extra`): argument modes or defaults, STRICT, LEAKPROOF, PARALLEL, a non-default
+ * COST or ROWS, SET options, a support function, a SQL-standard body, a C or internal language,
+ * an unnamed argument, or a type that is not built in, an enum or a plain table's row type (a
+ * domain, say, which loads after structured functions).
+ */
+export const Q_PULL_FUNCTIONS = `
+WITH f AS (
+  SELECT p.*, n.nspname AS schema, l.lanname AS language
+  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
+  WHERE p.prokind = 'f' AND n.nspname = ANY($1::text[])
+), plain AS (
+  SELECT t.oid,
+         (bn.nspname = 'pg_catalog' OR b.typtype = 'e' OR (b.typtype = 'c' AND bc.relkind = 'r')) AS ok
+  FROM pg_type t
+  JOIN pg_type b ON b.oid = CASE WHEN t.typelem <> 0 AND t.typlen = -1 AND t.typcategory = 'A' THEN t.typelem ELSE t.oid END
+  JOIN pg_namespace bn ON bn.oid = b.typnamespace
+  LEFT JOIN pg_class bc ON bc.oid = b.typrelid
+)
+SELECT f.schema, f.proname AS name, oidvectortypes(f.proargtypes) AS args,
+       coalesce(array_to_json(f.proargnames)::text, '[]') AS arg_names,
+       (SELECT coalesce(json_agg(format_type(a.t, NULL) ORDER BY a.i), '[]')
+          FROM unnest(f.proargtypes::oid[]) WITH ORDINALITY a(t, i))::text AS arg_types,
+       f.proretset AS retset, format_type(f.prorettype, NULL) AS returns, f.prosrc AS body,
+       f.language, f.provolatile::text AS volatility, f.prosecdef AS security_definer,
+       (f.proargmodes IS NOT NULL OR f.pronargdefaults <> 0 OR f.proisstrict OR f.proleakproof
+        OR f.proparallel <> 'u' OR f.proconfig IS NOT NULL OR f.prosupport <> 0 OR f.prosqlbody IS NOT NULL
+        OR f.language IN ('c', 'internal') OR f.procost <> 100 OR f.prorows <> CASE WHEN f.proretset THEN 1000 ELSE 0 END
+        OR coalesce(array_length(f.proargnames, 1), 0) <> f.pronargs OR '' = ANY (coalesce(f.proargnames, '{}'))
+        OR EXISTS (SELECT 1 FROM unnest(f.proargtypes::oid[] || f.prorettype) u(t)
+                   LEFT JOIN plain ON plain.oid = u.t WHERE plain.ok IS NOT TRUE)) AS extra
+FROM f
+ORDER BY 1, 2, 3`;
+
+/** A function as a `functions:` entry could describe it (see {@link Q_PULL_FUNCTIONS}). */
+export interface FunctionDetail {
+  /** Argument names, in order. */
+  argNames: string[];
+  /** Argument types (`format_type`, no modifiers), in order. */
+  argTypes: string[];
+  /** `RETURNS SETOF`. */
+  retset: boolean;
+  /** The result type (`format_type`). */
+  returns: string;
+  /** `prosrc`: the body as written between the dollar quotes. */
+  body: string;
+  /** Language name. */
+  language: string;
+  /** `i`mmutable, `s`table or `v`olatile. */
+  volatility: "i" | "s" | "v";
+  /** SECURITY DEFINER. */
+  securityDefiner: boolean;
+  /** Something a `functions:` entry cannot say is set. */
+  extra: boolean;
+}
+
 /** Referential action codes of `pg_constraint.confupdtype/confdeltype`. */
 export type ActionCode = "a" | "r" | "c" | "n" | "d";
 
@@ -107,11 +164,28 @@ export interface PullDetails {
   indexes: Map<string, IndexDetail>;
   /** Partition key by table id. */
   partitionKeys: Map<string, string>;
+  /** By function id. */
+  functions: Map<string, FunctionDetail>;
+}
+
+interface FunctionRow {
+  schema: string;
+  name: string;
+  args: string;
+  arg_names: string;
+  arg_types: string;
+  retset: boolean;
+  returns: string;
+  body: string;
+  language: string;
+  volatility: "i" | "s" | "v";
+  security_definer: boolean;
+  extra: boolean;
 }
 
 const truthy = (v: unknown): boolean => v === true || v === "t";
 
-/** Read the details of the given schemas (three round trips). */
+/** Read the details of the given schemas (four round trips). */
 export async function readPullDetails(db: Queryable, schemas: string[]): Promise<PullDetails> {
   const [{ path }] = await db.query<{ path: string }>("SELECT current_setting('search_path') AS path");
   await db.query("SELECT set_config('search_path', 'pg_catalog', false)");
@@ -173,8 +247,37 @@ export async function readPullDetails(db: Queryable, schemas: string[]): Promise
     ) {
       partitionKeys.set(tableId(r.schema, r.table), r.partkey);
     }
-    return { constraints, indexes, partitionKeys };
+    const functions = new Map<string, FunctionDetail>();
+    for (const r of await db.query<FunctionRow>(Q_PULL_FUNCTIONS, [schemas])) {
+      functions.set(functionId(r.schema, r.name, r.args), {
+        argNames: JSON.parse(r.arg_names),
+        argTypes: JSON.parse(r.arg_types),
+        retset: truthy(r.retset),
+        returns: r.returns,
+        body: r.body,
+        language: r.language,
+        volatility: r.volatility,
+        securityDefiner: truthy(r.security_definer),
+        extra: truthy(r.extra),
+      });
+    }
+    return { constraints, indexes, partitionKeys, functions };
   } finally {
     await db.query("SELECT set_config('search_path', $1, false)", [path]);
   }
+}
+
+/** Installed extensions but plpgsql (which every database has), with their schema. */
+export const Q_PULL_EXTENSIONS = `
+SELECT e.extname AS name, n.nspname AS schema
+FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+WHERE e.extname <> 'plpgsql'
+ORDER BY 1`;
+
+/** The extensions {@link Q_PULL_EXTENSIONS} lists. */
+export async function readPullExtensions(db: Queryable): Promise<Array<{ name: string; schema: string }>> {
+  return (await db.query<{ name: string; schema: string }>(Q_PULL_EXTENSIONS)).map((r) => ({
+    name: r.name,
+    schema: r.schema,
+  }));
 }

@@ -20,10 +20,12 @@ import {
   type IndexObject,
   objectsOfKind,
   type Snapshot,
-  snapshotOf,
   type TableObject,
 } from "../model/snapshot.ts";
-import { snapshotStatements } from "../render/snapshot_sql.ts";
+import { viewsInOrder } from "../render/view_sql.ts";
+import { extensionsYaml, grantsProblem, grantsYaml, rolesYaml } from "./access.ts";
+import { functionYaml, rowLevelSecurityYaml, viewYaml } from "./objects.ts";
+import { type SqlItem, sqlItems } from "./sql_items.ts";
 import {
   defaultColumnCheckName,
   defaultForeignKeyName,
@@ -41,12 +43,20 @@ export interface PulledSchema {
   document: YamlDoc;
   /** Ids of the objects written as `sql:` items instead of structured keys, sorted. */
   asSql: string[];
+  /** Why the privileges cannot be written as `grants:`, when the snapshot holds some that cannot. */
+  grantsProblem?: string;
 }
 
 /** Options of {@link buildPulledSchema}. */
 export interface BuildOptions {
   /** Ids to write as `sql:` whatever their form (a table id: the whole table). */
   forceSql?: ReadonlySet<string>;
+  /**
+   * Write views, functions and row-level security as `sql:` (in the canonical snapshot's order,
+   * which loads): for a schema whose structured form does not load, e.g. a policy calling a
+   * function that needs a table.
+   */
+  conservative?: boolean;
 }
 
 const ACTIONS: Readonly<Record<ActionCode, { yaml: string; sql: string }>> = {
@@ -143,22 +153,100 @@ export function buildPulledSchema(snap: Snapshot, details: PullDetails, opts: Bu
     for (const c of comments.values()) if (tableId(c.schema, c.table) === t.id) sqlObjects.push(c);
   }
 
+  // Everything of a structured table that is not under sql: is in its keys.
+  const covered = new Set<string>();
+  for (const o of snap.objects.values()) {
+    if (o.kind === "schema" || o.kind === "enum") covered.add(o.id);
+    const owner = "table" in o && typeof o.table === "string" ? tableId(o.schema, o.table) : undefined;
+    const tableish = o.kind === "column" || o.kind === "constraint" || o.kind === "index" || o.kind === "comment";
+    if ((o.kind === "table" && structured.has(o.id)) || (tableish && owner && structured.has(owner))) {
+      covered.add(o.id);
+    }
+  }
+  for (const o of sqlObjects) covered.delete(o.id);
+  const conservative = opts.conservative === true;
+  // What loads after all structured DDL: a view or policy resting on it must follow it there.
+  const late = new Set<string>(sqlObjects.map((o) => o.id));
+  for (const t of sqlTables) for (const c of columns.get(t) ?? []) late.add(c.id);
+
+  const policies = byTable(objectsOfKind(snap, "policy"));
+  const rlsDocs = new Map<string, Record<string, unknown>>();
+  for (const t of tables) {
+    if (!structured.has(t.id) || conservative) continue;
+    const rls = snap.objects.get(`rls:${t.schema}.${t.name}`);
+    const rlsHere = rls?.kind === "rls" && !force.has(rls.id) ? rls : undefined;
+    const list = (policies.get(t.id) ?? []).filter((p) => !force.has(p.id) && !(p.uses ?? []).some((u) => late.has(u)));
+    const yaml = rowLevelSecurityYaml(rlsHere, list);
+    if (yaml === undefined) continue;
+    rlsDocs.set(t.id, yaml);
+    if (rlsHere) covered.add(rlsHere.id);
+    for (const p of list) covered.add(p.id);
+  }
+
+  const viewDocs: Array<Record<string, unknown>> = [];
+  for (const v of viewsInOrder([...objectsOfKind(snap, "view"), ...objectsOfKind(snap, "matview")])) {
+    const yaml = conservative || force.has(v.id) || v.dependsOn.some((d) => late.has(d)) ? undefined : viewYaml(v);
+    if (yaml) {
+      viewDocs.push(yaml);
+      covered.add(v.id);
+    } else late.add(v.id);
+  }
+
+  const functionDocs: Array<Record<string, unknown>> = [];
+  for (const f of objectsOfKind(snap, "function")) {
+    const d = details.functions.get(f.id);
+    const yaml = conservative || force.has(f.id) || d === undefined ? undefined : functionYaml(f, d);
+    if (yaml) {
+      functionDocs.push(yaml);
+      covered.add(f.id);
+    }
+  }
+
+  const grants = objectsOfKind(snap, "grant");
+  const problem = grants.length === 0 ? undefined : grantsProblem(grants, new Set(structured.keys()));
+  for (const o of snap.objects.values()) {
+    if (o.kind === "role" || o.kind === "extension" || (o.kind === "grant" && problem === undefined)) covered.add(o.id);
+  }
+  // The generic fallback: whatever no key says is written as PostgreSQL prints it.
+  const rest = [...snap.objects.values()].filter((o) => !covered.has(o.id) && !(o.kind === "grant" && problem));
+  const sqlIds = new Set(sqlObjects.map((o) => o.id));
+  for (const o of rest) if (!sqlIds.has(o.id)) sqlObjects.push(o);
+
   const document: YamlDoc = {};
   const schemas = schemaList(snap);
   if (schemas.length > 0) document.schemas = schemas;
+  const extensions = extensionsYaml(snap);
+  if (extensions.length > 0) document.extensions = extensions;
+  const roles = rolesYaml(snap);
+  if (roles.length > 0) document.roles = roles;
   const enums = objectsOfKind(snap, "enum").map((e) => ({
     ...(e.schema === "public" ? {} : { schema: e.schema }),
     name: e.name,
     values: [...e.values],
   }));
   if (enums.length > 0) document.enums = enums;
-  const tableDocs = tables.filter((t) => structured.has(t.id)).map((t) =>
-    tableYaml(t, tableColumns.get(t.id)!, structured.get(t.id)!, comments.get(t.id))
-  );
+  if (functionDocs.length > 0) document.functions = functionDocs;
+  const tableDocs = tables.filter((t) => structured.has(t.id)).map((t) => {
+    const yaml = tableYaml(t, tableColumns.get(t.id)!, structured.get(t.id)!, comments.get(t.id));
+    const rls = rlsDocs.get(t.id);
+    return rls === undefined ? yaml : withRowLevelSecurity(yaml, rls);
+  });
   if (tableDocs.length > 0) document.tables = tableDocs;
-  const sql = sqlItems(snapshotOf(sqlObjects, snap.schemas), details);
+  if (viewDocs.length > 0) document.views = viewDocs;
+  if (grants.length > 0 && problem === undefined) document.grants = grantsYaml(grants);
+  const sql: SqlItem[] = sqlItems(sqlObjects, snap, details.partitionKeys);
   if (sql.length > 0) document.sql = sql;
-  return { document, asSql: sqlObjects.map((o) => o.id).sort() };
+  return {
+    document,
+    asSql: sqlObjects.map((o) => o.id).sort(),
+    ...(problem === undefined ? {} : { grantsProblem: problem }),
+  };
+}
+
+/** A table entry with `rowLevelSecurity` before its comment, where a person would write it. */
+function withRowLevelSecurity(t: Record<string, unknown>, rls: Record<string, unknown>): Record<string, unknown> {
+  const { comment, ...rest } = t;
+  return { ...rest, rowLevelSecurity: rls, ...(comment === undefined ? {} : { comment }) };
 }
 
 /** The structured keys of one table, filled while its constraints and indexes are read. */
@@ -324,20 +412,5 @@ function tableYaml(
   if (parts.checkConstraints.length > 0) out.checkConstraints = parts.checkConstraints.sort(byName);
   if (parts.indexes.length > 0) out.indexes = parts.indexes.sort(byName);
   if (comment) out.comment = comment.text;
-  return out;
-}
-
-/**
- * The canonical DDL of the objects written as `sql:`, in load order (tables, keys, CHECKs,
- * indexes, foreign keys, comments), one item per statement. A partitioned table gets its
- * partition key, which the model does not hold.
- */
-function sqlItems(sub: Snapshot, details: PullDetails): string[] {
-  const out: string[] = [];
-  for (const st of snapshotStatements(sub).flat()) {
-    const table = sub.objects.get(st.ids[0]);
-    const key = table?.kind === "table" && table.partitioned ? details.partitionKeys.get(table.id) : undefined;
-    out.push(key === undefined ? st.sql : st.sql.replace(/\);$/, `) PARTITION BY ${key};`));
-  }
   return out;
 }

@@ -22,6 +22,8 @@ import { reprintStatements } from "./reprint.ts";
 import { loadScript, loadStatements } from "./load.ts";
 import type { Shadow } from "./shadow.ts";
 import { keepExecuteGrants } from "../model/functions.ts";
+import { createExtensionSql } from "../model/access.ts";
+import { extensionId } from "../model/ids.ts";
 
 /** Load statements into the shadow and read them back once (cached). */
 async function printOnce(shadow: Shadow, statements: DdlStatement[], schemas: string[]): Promise<Snapshot> {
@@ -70,9 +72,11 @@ async function printTwice(
   if (hit) return hit;
   let first: Snapshot | undefined;
   let inPlace = false;
+  let extensions: Array<{ sql: string }> = [];
   let second = await shadow.canonicalize(async (db) => {
     await load(db);
     first = await introspect(db, schemas ? { schemas } : {});
+    extensions = await extensionsOf(db);
     const again = reprintStatements(first);
     if (again === undefined) return;
     await loadStatements(db, again);
@@ -80,7 +84,8 @@ async function printTwice(
   }, schemas);
   if (!first) throw new Error("the shadow did not run the load");
   if (!inPlace) {
-    second = await printOnce(shadow, statementsOf(first), first.schemas);
+    // The reload needs the extensions the input created (their types), which `first` does not hold.
+    second = await printOnce(shadow, [...extensions, ...statementsOf(first)], first.schemas);
     keepTables(second, first);
     keepExecuteGrants(second, first);
   }
@@ -89,6 +94,18 @@ async function printTwice(
   const onceDdl = statementsOf(first).map((s) => s.sql).join(";\n");
   await putCanon(await canonKey(identity, first.schemas, onceDdl), result);
   return result;
+}
+
+/** `CREATE EXTENSION` of every extension the shadow holds but plpgsql, where it is installed. */
+async function extensionsOf(db: Queryable): Promise<Array<{ sql: string }>> {
+  const rows = await db.query<{ name: string; schema: string }>(
+    `SELECT e.extname AS name, n.nspname AS schema FROM pg_catalog.pg_extension e
+     JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname <> 'plpgsql' ORDER BY 1`,
+  );
+  return rows.map((r) => ({
+    sql: createExtensionSql({ kind: "extension", id: extensionId(r.name), name: r.name, schema: r.schema })
+      .replace(/;$/, ""),
+  }));
 }
 
 /** Canonicalise located DDL statements (the desired side of a schema.yaml): printed twice. */
