@@ -2,7 +2,7 @@
 import type { Plan } from "../plan/plan.ts";
 import { preflightNotes } from "../migration/write.ts";
 
-const SIGN: Record<string, string> = { drop: "-", pre: "~", post: "+" };
+const SIGN: Record<string, string> = { early: "~", drop: "-", pre: "~", post: "+" };
 
 const UNMANAGED_SHOWN = 20;
 
