@@ -116,8 +116,11 @@ function partWords(m: Migration, parts: Part[], p: Part): string {
 /** What a failure in part `p` leaves behind, for the message: nothing, or the parts before it. */
 function leftBehind(m: Migration, parts: Part[], p: Part, file: string): string {
   if (p.index === 0) return "Rolled back: the database is exactly as before.";
+  const before = p.index === 1
+    ? `part 1 (${p.start === 1 ? "statement 1" : `statements 1-${p.start}`}) stays`
+    : `parts 1-${p.index} (statements 1-${p.start}) stay`;
   return `Rolled back part ${p.index + 1} of ${parts.length} (${partWords(m, parts, p)}); ` +
-    `parts 1-${p.index} (statements 1-${p.start}) stay committed, so the database is between the planned ` +
+    `${before} committed, so the database is between the planned ` +
     `states. Apply ${file} again once the cause is fixed: it checks the database is exactly at that point and ` +
     `goes on with part ${p.index + 1}. Or plan again: the new plan starts from the database as it is now.`;
 }
@@ -223,9 +226,9 @@ async function inTransaction(
       if (before !== parts[index - 1].fingerprint) {
         throw new PgcError(
           "drift_since_plan",
-          `The live schema changed while ${opts.file} was applied: parts 1-${index} (statements 1-${
-            parts[index].start
-          }) are committed, part ${index + 1} was not started.`,
+          `The live schema changed while ${opts.file} was applied: the statements before number ${
+            parts[index].start + 1
+          } are committed, part ${index + 1} of ${parts.length} was not started.`,
           {
             hint: "Plan again against the database as it is now, review, and apply the new file.",
             details: [`expected: ${parts[index - 1].fingerprint}`, `live now: ${before}`],

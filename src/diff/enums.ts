@@ -171,8 +171,8 @@ export function rebuildEnumDependents(ctx: DiffContext, changes: Change[]): Chan
           const target = renamed?.op === "rename_index" ? renamed.to : want;
           if (target?.kind !== "index") break;
           out.push(
-            { op: "drop_index", from: live, replacedBy: target },
-            { op: "create_index", to: target, replaces: live, tableIsNew: false },
+            { op: "drop_index", from: live, replacedBy: target, why },
+            { op: "create_index", to: target, replaces: live, tableIsNew: false, why },
           );
           break;
         }

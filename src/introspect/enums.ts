@@ -55,7 +55,8 @@ SELECT dep.schema, dep.name,
        JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
        WHERE ad.oid = dep.objid AND c.relkind IN ('r', 'p') AND cn.nspname = ANY($1::text[]))
     WHEN dep.classid = 'pg_constraint'::regclass THEN
-      (SELECT CASE WHEN c.relispartition THEN 'skip'
+      -- NOT NULL rows (PostgreSQL 18) are column attributes here, not constraints.
+      (SELECT CASE WHEN c.relispartition OR con.contype = 'n' THEN 'skip'
                    ELSE 'constraint:' || cn.nspname || '.' || c.relname || '.' || con.conname END
        FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace cn ON cn.oid = c.relnamespace
        WHERE con.oid = dep.objid AND c.relkind IN ('r', 'p') AND cn.nspname = ANY($1::text[]))

@@ -116,7 +116,9 @@ export async function writeMigration(plan: Plan, opts: WriteOptions): Promise<st
     if (commit) {
       out.push(
         `${COMMIT} ${commit.fingerprint}`,
-        `-- Statements 1-${commit.after} are committed here, once the schema is verified to have the fingerprint`,
+        `-- ${
+          commit.after === 1 ? "Statement 1 is" : `Statements 1-${commit.after} are`
+        } committed here, once the schema is verified to have the fingerprint`,
         "-- above: PostgreSQL refuses a new enum label in the transaction that adds it. What follows runs in",
         "-- its own transaction. If it fails, this part stays committed: apply this file again to go on from",
         "-- here, or plan again from the database as it then is.",

@@ -73,10 +73,13 @@ export function alterColumn(from: ColumnObject, to: ColumnObject, viaText = fals
     out.push(mk("pre", 141, `${at} DROP IDENTITY;`, "identity removed"));
   }
   if (typeChanges) {
-    const kind = classifyTypeChange(fromBase, toBase);
+    // Every label of an enum fits text.
+    const kind = viaText && toBase === "text"
+      ? { narrowing: false, rewrite: true }
+      : classifyTypeChange(fromBase, toBase);
     const collate = to.collation ? ` COLLATE ${to.collation}` : "";
     const using = viaText
-      ? ` USING ${quoteIdent(to.name)}::text::${toBase}`
+      ? ` USING ${quoteIdent(to.name)}::text${toBase === "text" ? "" : `::${toBase}`}`
       : needsUsing(fromBase, toBase)
       ? ` USING ${quoteIdent(to.name)}::${toBase}`
       : "";

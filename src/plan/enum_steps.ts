@@ -69,7 +69,7 @@ export function alterEnum(from: EnumObject, to: EnumObject, original?: EnumObjec
         quoteLiteral(label)
       } is new (committed before the rest: PostgreSQL refuses a label in the transaction that adds it)`,
     ),
-    was: definitionOf(from),
+    was: definitionOf(live),
     now: definitionOf(to),
   }));
 }

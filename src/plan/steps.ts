@@ -187,7 +187,7 @@ export function stepsFor(ch: Change): Step[] {
         "post",
         250,
         `${ch.to.definition};`,
-        ch.replaces ? "index changed" : "index is new",
+        ch.why ? `created again: ${ch.why}` : ch.replaces ? "index changed" : "index is new",
       );
       if (ch.replaces) s.was = ch.replaces.definition;
       s.now = ch.to.definition;
@@ -206,7 +206,7 @@ export function stepsFor(ch: Change): Step[] {
         "drop",
         20,
         `DROP INDEX ${qualify(ch.from.schema, ch.from.name)};`,
-        ch.replacedBy ? "index changed" : "index is not in the desired schema",
+        ch.why ? `dropped for now: ${ch.why}` : ch.replacedBy ? "index changed" : "index is not in the desired schema",
       );
       s.was = ch.from.definition;
       return [s];
