@@ -392,3 +392,26 @@ Deno.test("loadSchemaYaml() reports renamedValues that do not fit the enum's val
     return true;
   });
 });
+
+Deno.test("[server] plan() recreates an enum under a primary key and the foreign key that references it", async () => {
+  const db = await ENGINES[0][1]();
+  try {
+    const schema = (labels: string) =>
+      `CREATE TYPE public.kind AS ENUM (${labels});
+       CREATE TABLE public.kinds (k public.kind PRIMARY KEY, label text);
+       CREATE TABLE public.items (id int PRIMARY KEY, k public.kind REFERENCES public.kinds (k));`;
+    await db.exec(schema("'a', 'b', 'c'"));
+    await db.exec("INSERT INTO public.kinds VALUES ('a', 'A'), ('c', 'C'); INSERT INTO public.items VALUES (1, 'c')");
+    const to = await tempFile("to.sql", schema("'c', 'b', 'a'"));
+    const file = to.replace(/to\.sql$/, "migration.sql");
+    const planned = await cli(["plan", "--from", db.url, "--to", to, "-o", file]);
+    assert.equal(planned.code, 0, planned.stderr);
+    const r = await apply(db, file);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.deepEqual(await db.query("SELECT k::text FROM public.kinds ORDER BY kinds.k"), [{ k: "c" }, { k: "a" }]);
+    const again = await cli(["plan", "--from", db.url, "--to", to, "--format", "json"]);
+    assert.deepEqual(JSON.parse(again.stdout).steps, []);
+  } finally {
+    await db.drop();
+  }
+});
