@@ -162,9 +162,16 @@ export async function applyCommand(ctx: Context): Promise<ExitCode> {
       const r = await applyMigration(db, m, { shadow, lockTimeout: ctx.args.values["lock-timeout"] ?? "10s", file });
       if (r.outcome === "already") {
         ctx.io.out(`Nothing to do: the database already has the planned schema (${r.fingerprint}).`);
-      } else {ctx.io.out(
-          `Converged: ${m.units.length} statement(s) applied from ${file}; fingerprint ${r.fingerprint}.`,
-        );}
+      } else {
+        const from = r.resumedAt
+          ? ` (went on from part ${r.resumedAt} of ${r.parts}: the parts before were committed)`
+          : "";
+        ctx.io.out(
+          `Converged: ${
+            r.resumedAt ? r.ran.length : m.units.length
+          } statement(s) applied from ${file}${from}; fingerprint ${r.fingerprint}.`,
+        );
+      }
       return EXIT.ok;
     } finally {
       await db.close();

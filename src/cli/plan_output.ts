@@ -2,7 +2,7 @@
 import type { Plan } from "../plan/plan.ts";
 import { preflightNotes } from "../migration/write.ts";
 
-const SIGN: Record<string, string> = { drop: "-", pre: "~", post: "+" };
+const SIGN: Record<string, string> = { early: "~", drop: "-", pre: "~", post: "+" };
 
 const UNMANAGED_SHOWN = 20;
 
@@ -34,6 +34,11 @@ export function planText(plan: Plan, label: string): string {
       lines.push(`      now: ${s.now.split("\n").join("\n           ")}`);
     }
   }
+  for (const c of plan.commits ?? []) {
+    lines.push(
+      `note: statements 1-${c.after} (new enum labels) commit on their own before the rest; apply goes on from there if a later part fails.`,
+    );
+  }
   const notes = preflightNotes(plan.steps);
   for (const n of notes) lines.push(`warning: ${n} Fix them in the migration's data section before applying.`);
   lines.push(...unmanagedText(plan));
@@ -48,6 +53,7 @@ export function planJson(plan: Plan): string {
       to: plan.to,
       schemas: plan.schemas,
       changes: plan.steps.length,
+      ...(plan.commits?.length ? { commits: plan.commits } : {}),
       unmanaged: plan.unmanaged,
       steps: plan.steps.map((s) => ({
         id: s.id,

@@ -32,17 +32,28 @@ export type Change =
   | { op: "drop_schema"; from: SchemaObject }
   | { op: "create_enum"; to: EnumObject }
   | { op: "drop_enum"; from: EnumObject }
-  | { op: "alter_enum"; from: EnumObject; to: EnumObject }
+  // Enums (diff/enums.ts): labels added in place; `original` is the live type before this plan's
+  // label renames (the additions run first, so they name its labels).
+  | { op: "alter_enum"; from: EnumObject; to: EnumObject; original?: EnumObject }
+  | {
+    op: "recreate_enum";
+    from: EnumObject;
+    to: EnumObject;
+    /** Live columns of the type or its array: text before the data section, back after (unless `back` is false). */
+    columns: Array<{ column: ColumnObject; back: boolean }>;
+    /** Live columns whose default is dropped first and, when `restore` is set, set again after the columns. */
+    defaults: Array<{ column: ColumnObject; restore?: string }>;
+  }
   | { op: "create_table"; to: TableObject; columns: ColumnObject[] }
   | { op: "drop_table"; from: TableObject }
   | { op: "add_column"; to: ColumnObject; deferNotNull: boolean }
   | { op: "drop_column"; from: ColumnObject }
-  | { op: "alter_column"; from: ColumnObject; to: ColumnObject }
+  | { op: "alter_column"; from: ColumnObject; to: ColumnObject; viaText?: boolean }
   | { op: "add_constraint"; to: ConstraintObject; replaces?: ConstraintObject; tableIsNew: boolean; why?: string }
   | { op: "drop_constraint"; from: ConstraintObject; replacedBy?: ConstraintObject; why?: string }
   | { op: "rename_constraint"; from: ConstraintObject; to: ConstraintObject }
-  | { op: "create_index"; to: IndexObject; replaces?: IndexObject; tableIsNew: boolean }
-  | { op: "drop_index"; from: IndexObject; replacedBy?: IndexObject }
+  | { op: "create_index"; to: IndexObject; replaces?: IndexObject; tableIsNew: boolean; why?: string }
+  | { op: "drop_index"; from: IndexObject; replacedBy?: IndexObject; why?: string }
   | { op: "rename_index"; from: IndexObject; to: IndexObject }
   | { op: "set_comment"; to: CommentObject; from?: CommentObject }
   | { op: "drop_comment"; from: CommentObject }

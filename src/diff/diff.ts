@@ -16,6 +16,7 @@ import { diffFunctions, diffTriggers, rebuildFunctionDependents } from "./functi
 import { diffExtensions, diffGrants, diffRoles } from "./access.ts";
 import { diffRowLevelSecurity } from "./policies.ts";
 import { diffEnums, diffSchemas, diffTables } from "./tables.ts";
+import { rebuildEnumDependents } from "./enums.ts";
 import { diffDomains } from "./domains.ts";
 import { diffSequences } from "./sequences.ts";
 import { diffViews, withoutOwnedIndexes } from "./views.ts";
@@ -81,6 +82,7 @@ export function diff(from: Snapshot, to: Snapshot): DiffResult {
     ...views.changes,
     ...diffRowLevelSecurity(ctx),
   ], views.ownsIndexesOf);
+  changes = rebuildEnumDependents(ctx, changes);
   changes = rebuildFunctionDependents(ctx, changes);
   const targetObjects = [...to.objects.values()].map((o) => ctx.matched.get(o.id) ?? o)
     .sort((a, b) => compareIds(a.id, b.id));

@@ -3,6 +3,7 @@ import { PgcError } from "../model/errors.ts";
 import { tableId } from "../model/ids.ts";
 import { qualify } from "../model/quote.ts";
 import type { Change } from "./change.ts";
+import { enumChange } from "./enums.ts";
 import { type DiffContext, pairs } from "./diff.ts";
 
 /** Schemas to create and drop (`public` is never modelled, so never touched). */
@@ -50,7 +51,7 @@ export function diffEnums(ctx: DiffContext): Change[] {
   for (const [id, e] of to) {
     const live = from.get(id);
     if (!live) out.push({ op: "create_enum", to: e });
-    else if (live.values.join("\u0000") !== e.values.join("\u0000")) out.push({ op: "alter_enum", from: live, to: e });
+    else if (live.values.join("\u0000") !== e.values.join("\u0000")) out.push(enumChange(live, e));
   }
   for (const [id, e] of from) if (!to.has(id)) out.push({ op: "drop_enum", from: e });
   return out;

@@ -14,6 +14,7 @@ import { compareIds } from "../model/snapshot.ts";
 import { isMatviewIndex, viewDepths } from "../render/view_sql.ts";
 import type { Change } from "./change.ts";
 import type { DiffContext } from "./diff.ts";
+import { enumRecreationGone } from "./enums.ts";
 
 const SERIAL_BASE: Record<string, string> = { serial: "integer", bigserial: "bigint", smallserial: "smallint" };
 
@@ -42,7 +43,7 @@ function viewsOf(s: Snapshot): Map<string, ViewObject> {
  * collation changes, constraints dropped or redefined, types and sequences that go.
  */
 export function goneUnderViews(from: Snapshot, to: Snapshot): Set<string> {
-  const out = new Set<string>();
+  const out = enumRecreationGone(from, to);
   for (const o of from.objects.values()) {
     const t = to.objects.get(o.id);
     if (o.kind === "view" || o.kind === "matview" || o.kind === "comment" || o.kind === "index") continue;

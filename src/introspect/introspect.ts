@@ -21,6 +21,7 @@ import {
   Q_UNMANAGED,
   Q_USER_SCHEMAS,
 } from "./queries.ts";
+import { readEnumUsers } from "./enums.ts";
 import { introspectFunctions } from "./functions.ts";
 import { readDomains } from "./domains.ts";
 import { readSequences } from "./sequences.ts";
@@ -152,6 +153,7 @@ export async function introspect(db: Queryable, opts: IntrospectOptions = {}): P
     objects.push(...access.objects);
     objects.push(...await readSequences(db, present, objects));
     objects.push(...await readRowLevelSecurity(db, present, tables));
+    await readEnumUsers(db, present, objects);
     const snap = snapshotOf(objects, wanted);
     snap.unmanaged = [
       ...(await db.query<{ kind: string; name: string }>(Q_UNMANAGED, [present])).map((r) => `${r.kind} ${r.name}`),

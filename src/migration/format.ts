@@ -5,7 +5,7 @@
  * @module
  */
 import { sha256 } from "../model/hash.ts";
-import type { Expectation } from "../plan/plan.ts";
+import type { CommitPoint, Expectation } from "../plan/plan.ts";
 import { scopeIsEmpty, scopeToText } from "../model/access.ts";
 import type { ManagedScope } from "../model/snapshot.ts";
 
@@ -17,6 +17,8 @@ export const FORMAT = "pgconverge/1";
 export const DATA_OPEN = "-- [data]";
 /** The data section's closing marker. */
 export const DATA_CLOSE = "-- [/data]";
+/** A commit boundary between units (a line starting with it, then the fingerprint reached there). */
+export const COMMIT = "-- [commit]";
 /** Last line of a complete file; its absence means the file was truncated. */
 export const END = "-- end of migration";
 
@@ -58,8 +60,13 @@ export interface UnitCount {
   sql: string;
 }
 
-/** The checksum over a migration's generated content. */
-export function migrationChecksum(h: MigrationHeader, units: MigrationUnit[], expects: Expectation[]): Promise<string> {
+/** The checksum over a migration's generated content (commit boundaries included). */
+export function migrationChecksum(
+  h: MigrationHeader,
+  units: MigrationUnit[],
+  expects: Expectation[],
+  commits: CommitPoint[] = [],
+): Promise<string> {
   const parts = [
     FORMAT,
     h.from,
@@ -69,6 +76,8 @@ export function migrationChecksum(h: MigrationHeader, units: MigrationUnit[], ex
     // Only files that manage roles, extensions or grants carry the line, so older files keep their checksum.
     ...(scopeIsEmpty(h.manages) ? [] : [`manages\t${scopeToText(h.manages!)}`]),
     ...units.map((u) => `${u.n}\t${u.phase}\t${u.id}\t${u.destructive}\t${u.sql.trim()}\t${u.count?.sql ?? ""}`),
+    // Only files with boundaries carry these parts, so older files keep their checksum.
+    ...commits.map((c) => `commit\t${c.after}\t${c.fingerprint}`),
     ...expects.map((e) => `${e.id}\t${e.hash}`),
   ];
   return sha256(parts.join("\n")).then((h) => "sha256:" + h);

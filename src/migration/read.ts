@@ -6,7 +6,9 @@
 import { scopeFromText } from "../model/access.ts";
 import { PgcError } from "../model/errors.ts";
 import type { Expectation } from "../plan/plan.ts";
+import type { CommitPoint } from "../plan/plan.ts";
 import {
+  COMMIT,
   DATA_CLOSE,
   DATA_OPEN,
   END,
@@ -28,9 +30,11 @@ export interface Migration {
   dataBefore: number;
   /** Per-object expectations. */
   expects: Expectation[];
+  /** Commit boundaries, in order (empty: the whole file is one transaction). */
+  commits: CommitPoint[];
 }
 
-const UNIT = /^-- \[(\d+)\/(\d+)\] (drop|pre|post): (\S+) (.+?)( \(destructive\))?$/;
+const UNIT = /^-- \[(\d+)\/(\d+)\] (early|drop|pre|post): (\S+) (.+?)( \(destructive\))?$/;
 
 function invalid(file: string, message: string, hint: string): PgcError {
   return new PgcError("migration_invalid", `${file}: ${message}`, { hint });
@@ -79,6 +83,7 @@ export async function readMigration(text: string, file: string): Promise<Migrati
   }
   const units: MigrationUnit[] = [];
   const expects: Expectation[] = [];
+  const commits: CommitPoint[] = [];
   let checksum: string | undefined;
   let data: string[] | undefined;
   let dataBefore = -1;
@@ -112,6 +117,11 @@ export async function readMigration(text: string, file: string): Promise<Migrati
       flush();
       data = [];
       dataBefore = -2;
+      continue;
+    }
+    if (line.startsWith(`${COMMIT} `)) {
+      flush();
+      commits.push({ after: units.length, fingerprint: line.slice(COMMIT.length + 1).trim() });
       continue;
     }
     if (line.startsWith("-- expect: ")) {
@@ -148,7 +158,7 @@ export async function readMigration(text: string, file: string): Promise<Migrati
       `Put "${DATA_CLOSE}" back after your data statements.`,
     );
   }
-  const expected = await migrationChecksum(header, units, expects);
+  const expected = await migrationChecksum(header, units, expects, commits);
   if (checksum !== expected) {
     throw new PgcError(
       "migration_tampered",
@@ -158,5 +168,12 @@ export async function readMigration(text: string, file: string): Promise<Migrati
       },
     );
   }
-  return { header, units, ...(data ? { data: data.join("\n") } : {}), dataBefore: Math.max(dataBefore, 0), expects };
+  return {
+    header,
+    units,
+    ...(data ? { data: data.join("\n") } : {}),
+    dataBefore: Math.max(dataBefore, 0),
+    expects,
+    commits,
+  };
 }

@@ -8,6 +8,7 @@ import type { Plan } from "../plan/plan.ts";
 import { scopeIsEmpty, scopeToText } from "../model/access.ts";
 import type { Step } from "../plan/step.ts";
 import {
+  COMMIT,
   DATA_CLOSE,
   DATA_OPEN,
   END,
@@ -111,9 +112,22 @@ export async function writeMigration(plan: Plan, opts: WriteOptions): Promise<st
     for (const h of s.hazards) out.push(`-- hazard [${h.kind}]: ${h.message}`);
     if (u.count) out.push(`-- count: ${u.count.what}`, `-- count-sql: ${u.count.sql}`);
     out.push(s.sql, "");
+    const commit = (plan.commits ?? []).find((c) => c.after === i + 1);
+    if (commit) {
+      out.push(
+        `${COMMIT} ${commit.fingerprint}`,
+        `-- ${
+          commit.after === 1 ? "Statement 1 is" : `Statements 1-${commit.after} are`
+        } committed here, once the schema is verified to have the fingerprint`,
+        "-- above: PostgreSQL refuses a new enum label in the transaction that adds it. What follows runs in",
+        "-- its own transaction. If it fails, this part stays committed: apply this file again to go on from",
+        "-- here, or plan again from the database as it then is.",
+        "",
+      );
+    }
   }
   if (!dataWritten && plan.steps.length > 0) writeData();
   for (const e of plan.expects) out.push(`-- expect: ${e.id} ${e.hash}`);
-  out.push(`-- checksum: ${await migrationChecksum(header, units, plan.expects)}`, END, "");
+  out.push(`-- checksum: ${await migrationChecksum(header, units, plan.expects, plan.commits)}`, END, "");
   return out.join("\n");
 }

@@ -27,12 +27,14 @@ export interface SourceSpan {
 
 /** A rename the input asks for (`renamedFrom`): planned instead of drop + create. */
 export interface Rename {
-  /** What is renamed. */
-  kind: "table" | "column";
-  /** Schema of the table. */
+  /** What is renamed: a table, a column, or a label of an enum type (`renamedValues`). */
+  kind: "table" | "column" | "enum_value";
+  /** Schema of the table (or of the enum type). */
   schema: string;
   /** For a column: its table's (new) name. */
   table?: string;
+  /** For an enum label: its type's name. */
+  type?: string;
   /** Old name. */
   from: string;
   /** New name. */

@@ -30,6 +30,12 @@ export interface EnumObject {
   name: string;
   /** Labels in `enumsortorder`. */
   values: string[];
+  /**
+   * Ids of the objects resting on the type or on a column of it, per `pg_depend` (see
+   * introspect/enums.ts), sorted. Not compared: it tells plan what to carry across when the type
+   * is recreated.
+   */
+  usedBy?: string[];
 }
 
 /** A table. Its columns, constraints and indexes are separate objects. */

@@ -39,8 +39,11 @@ export function addColumn(c: ColumnObject, deferNotNull: boolean): Step[] {
   return [add, nn];
 }
 
-/** Alter a column: defaults around type changes, nullability, identity; NOT NULL after the data slot. */
-export function alterColumn(from: ColumnObject, to: ColumnObject): Step[] {
+/**
+ * Alter a column: defaults around type changes, nullability, identity; NOT NULL after the data
+ * slot. `viaText`: the old type is an enum, which casts to no other type but text.
+ */
+export function alterColumn(from: ColumnObject, to: ColumnObject, viaText = false): Step[] {
   const at = `${alterTable(to)} ALTER COLUMN ${quoteIdent(to.name)}`;
   const out: Step[] = [];
   const was = columnDefinition(from);
@@ -70,9 +73,16 @@ export function alterColumn(from: ColumnObject, to: ColumnObject): Step[] {
     out.push(mk("pre", 141, `${at} DROP IDENTITY;`, "identity removed"));
   }
   if (typeChanges) {
-    const kind = classifyTypeChange(fromBase, toBase);
+    // Every label of an enum fits text.
+    const kind = viaText && toBase === "text"
+      ? { narrowing: false, rewrite: true }
+      : classifyTypeChange(fromBase, toBase);
     const collate = to.collation ? ` COLLATE ${to.collation}` : "";
-    const using = needsUsing(fromBase, toBase) ? ` USING ${quoteIdent(to.name)}::${toBase}` : "";
+    const using = viaText
+      ? ` USING ${quoteIdent(to.name)}::text${toBase === "text" ? "" : `::${toBase}`}`
+      : needsUsing(fromBase, toBase)
+      ? ` USING ${quoteIdent(to.name)}::${toBase}`
+      : "";
     const s = mk("pre", 142, `${at} TYPE ${toBase}${collate}${using};`, "type changed");
     const limit = lengthLimit(toBase);
     if (kind.narrowing && limit !== undefined) s.preflight = tooLongPreflight(to, limit);

@@ -10,8 +10,9 @@ import { fingerprint, objectHash } from "../model/fingerprint.ts";
 import { compareIds, type ManagedScope, type Snapshot } from "../model/snapshot.ts";
 import type { Phase, Step } from "./step.ts";
 import { stepsFor } from "./steps.ts";
+import { labelsBeforeRenames } from "./enum_steps.ts";
 
-const PHASE_ORDER: Record<Phase, number> = { drop: 0, pre: 1, post: 2 };
+const PHASE_ORDER: Record<Phase, number> = { early: -1, drop: 0, pre: 1, post: 2 };
 
 /** What one object must look like after apply: its hash, or absent. */
 export interface Expectation {
@@ -19,6 +20,18 @@ export interface Expectation {
   id: string;
   /** `objectHash` of the target object, or `absent` when it must not exist. */
   hash: string;
+}
+
+/**
+ * A commit boundary: the statements before it are committed on their own, once the schema is
+ * verified to have this fingerprint (new enum labels, which PostgreSQL refuses to use in the
+ * transaction that adds them).
+ */
+export interface CommitPoint {
+  /** How many statements (from the first) the committed part holds. */
+  after: number;
+  /** Fingerprint the schema has once they ran. */
+  fingerprint: string;
 }
 
 /** A reviewed-before-applied migration plan. */
@@ -39,6 +52,8 @@ export interface Plan {
   unmanaged: string[];
   /** Roles, extensions and grants the plan manages (apply reads the live database within it). */
   manages?: ManagedScope;
+  /** Commit boundaries inside the migration, in order (absent or empty: one transaction). */
+  commits?: CommitPoint[];
 }
 
 /** Order steps: by phase, then rank, then id; stable otherwise. */
@@ -63,6 +78,11 @@ export interface RenameInput {
 export async function buildPlan(from: Snapshot, to: Snapshot, renames?: RenameInput): Promise<Plan> {
   const { changes, target } = diff(renames?.renamed ?? from, to);
   const renameChanges: Change[] = (renames?.renames ?? []).map((rename) => ({ op: "rename", rename }));
+  // New labels are added before the label renames run: they name the labels as they are live.
+  for (const ch of changes) {
+    const live = from.objects.get(ch.op === "alter_enum" ? ch.from.id : "");
+    if (ch.op === "alter_enum" && live?.kind === "enum" && renames) ch.original = live;
+  }
   const steps = orderSteps([...renameChanges, ...changes].flatMap(stepsFor));
   const ids = [...new Set(steps.map((s) => s.id))].sort(compareIds);
   const expects: Expectation[] = [];
@@ -79,5 +99,22 @@ export async function buildPlan(from: Snapshot, to: Snapshot, renames?: RenameIn
     target,
     unmanaged: [...new Set([...(from.unmanaged ?? []), ...(to.unmanaged ?? [])])].sort(),
     ...(to.manages ?? from.manages ? { manages: (to.manages ?? from.manages)! } : {}),
+    ...(await enumCommit(from, changes, steps)),
   };
+}
+
+/**
+ * The commit boundary after the early phase (new enum labels), with the fingerprint the live
+ * schema has once they are added: the live one with those types' labels as the additions leave them.
+ */
+async function enumCommit(from: Snapshot, changes: Change[], steps: Step[]): Promise<{ commits?: CommitPoint[] }> {
+  const early = steps.filter((s) => s.phase === "early").length;
+  if (early === 0) return {};
+  const objects = new Map(from.objects);
+  for (const ch of changes) {
+    if (ch.op !== "alter_enum") continue;
+    const live = ch.original ?? ch.from;
+    objects.set(live.id, { ...live, values: labelsBeforeRenames(ch.from, ch.to, ch.original) });
+  }
+  return { commits: [{ after: early, fingerprint: await fingerprint({ ...from, objects }) }] };
 }

@@ -2,10 +2,12 @@
 import type { ChangeOp } from "../diff/change.ts";
 
 /**
- * Phases of a migration, in execution order: drops (reverse dependency order), creations and
- * alterations that data migrations may need, the data slot, then everything that validates data.
+ * Phases of a migration, in execution order: new enum labels (`early`: committed on their own,
+ * since PostgreSQL refuses a label in the transaction that adds it), drops (reverse dependency
+ * order), creations and alterations that data migrations may need, the data slot, then
+ * everything that validates data.
  */
-export type Phase = "drop" | "pre" | "post";
+export type Phase = "early" | "drop" | "pre" | "post";
 
 /** Hazard kinds a reviewer must see. */
 export type HazardKind =

@@ -13,7 +13,7 @@ import { checkPreflight, uniquePreflight } from "./preflight_sql.ts";
 import type { Hazard, Step } from "./step.ts";
 import { renameId, renameSql } from "../diff/renames.ts";
 import { addColumn, alterColumn } from "./column_steps.ts";
-import { alterEnum } from "./enum_steps.ts";
+import { alterEnum, recreateEnum } from "./enum_steps.ts";
 import { alterExtension, alterRole, createExtension, createRole, grant, revoke } from "./access_steps.ts";
 import { policySteps } from "./policy_steps.ts";
 import { alterTable, step } from "./step_helpers.ts";
@@ -44,9 +44,10 @@ export function stepsFor(ch: Change): Step[] {
       const r = ch.rename;
       // Renames run before everything: tables first, since a column rename names the new table.
       const rank = r.kind === "table" ? 1 : 2;
-      return [
-        step(renameId(r), ch.op, "drop", rank, renameSql(r), `renamed from ${r.from} (renamedFrom in the schema)`),
-      ];
+      const why = r.kind === "enum_value"
+        ? `label ${quoteLiteral(r.from)} renamed to ${quoteLiteral(r.to)} (renamedValues in the schema)`
+        : `renamed from ${r.from} (renamedFrom in the schema)`;
+      return [step(renameId(r), ch.op, "drop", rank, renameSql(r), why)];
     }
     case "create_schema":
       return [step(ch.to.id, ch.op, "pre", 100, `CREATE SCHEMA ${quoteIdent(ch.to.name)};`, "schema is new")];
@@ -81,7 +82,9 @@ export function stepsFor(ch: Change): Step[] {
         was: definitionOf(ch.from),
       }];
     case "alter_enum":
-      return alterEnum(ch.from, ch.to);
+      return alterEnum(ch.from, ch.to, ch.original);
+    case "recreate_enum":
+      return recreateEnum(ch);
     case "create_table":
       return [step(ch.to.id, ch.op, "pre", 120, createTableSql(ch.to.schema, ch.to.name, ch.columns), "table is new")];
     case "drop_table":
@@ -120,7 +123,7 @@ export function stepsFor(ch: Change): Step[] {
         }],
       }];
     case "alter_column":
-      return alterColumn(ch.from, ch.to);
+      return alterColumn(ch.from, ch.to, ch.viaText);
     case "add_constraint": {
       const c = ch.to;
       const word = constraintKindWord(c);
@@ -184,7 +187,7 @@ export function stepsFor(ch: Change): Step[] {
         "post",
         250,
         `${ch.to.definition};`,
-        ch.replaces ? "index changed" : "index is new",
+        ch.why ? `created again: ${ch.why}` : ch.replaces ? "index changed" : "index is new",
       );
       if (ch.replaces) s.was = ch.replaces.definition;
       s.now = ch.to.definition;
@@ -203,7 +206,7 @@ export function stepsFor(ch: Change): Step[] {
         "drop",
         20,
         `DROP INDEX ${qualify(ch.from.schema, ch.from.name)};`,
-        ch.replacedBy ? "index changed" : "index is not in the desired schema",
+        ch.why ? `dropped for now: ${ch.why}` : ch.replacedBy ? "index changed" : "index is not in the desired schema",
       );
       s.was = ch.from.definition;
       return [s];

@@ -95,6 +95,11 @@ export function renderSchemaDdl(schema: Schema): DesiredDdl {
       }
     }
   }
+  for (const en of schema.enums) {
+    for (const v of en.renamedValues ?? []) {
+      renames.push({ kind: "enum_value", schema: en.schema, type: en.name, from: v.from, to: v.to });
+    }
+  }
   return { statements, schemas: [...managed.keys()], autoNamedForeignKeys: autoNamed.sort(), renames };
 }
 

@@ -91,7 +91,7 @@ export const KEYS: Readonly<Record<NodeKind, readonly string[]>> = {
     "usingSql",
     "withCheckSql",
   ],
-  enum: ["schema", "name", "values"],
+  enum: ["schema", "name", "values", "renamedValues"],
   function: [
     "schema",
     "name",

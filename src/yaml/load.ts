@@ -3,6 +3,7 @@
  * its line and column.
  * @module
  */
+import { readRenamedValues } from "./read_enum_renames.ts";
 import { isSeq, LineCounter, type Node, parseDocument, type YAMLError } from "yaml";
 import { formatRef, PgcError, type Problem, type SourceRef } from "../model/errors.ts";
 import { bodyLqlProblem, checkFunctionNames, readFunction } from "./read_function.ts";
@@ -150,10 +151,12 @@ function readEnum(r: Reader, node: Node, i: number): EnumType | undefined {
     }
     seen.add(v.value);
   }
+  const renamedValues = readRenamedValues(r, e("renamedValues"), name ?? "", [...seen]);
   const result = compact<EnumType>({
     schema: r.text(e("schema")) ?? "public",
     name: name ?? "",
     values: [...seen],
+    renamedValues,
     at: m.at,
     valueAt: m.valueAt,
   });

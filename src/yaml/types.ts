@@ -3,6 +3,7 @@
  * here); every node keeps where it came from so rendered statements can point back at the YAML.
  * @module
  */
+import type { LabelRename } from "./read_enum_renames.ts";
 import type { SourceSpan } from "../model/ddl.ts";
 import type { SourceRef } from "../model/errors.ts";
 
@@ -77,6 +78,8 @@ export interface EnumType extends Located {
   name: string;
   /** Labels in order. */
   values: string[];
+  /** Declared label renames (`renamedValues`, ext): old label → a label of `values`. */
+  renamedValues?: LabelRename[];
 }
 
 /** One table. */
