@@ -33,8 +33,11 @@ export type Change =
   | { op: "create_enum"; to: EnumObject }
   | { op: "drop_enum"; from: EnumObject }
   | { op: "alter_enum"; from: EnumObject; to: EnumObject }
-  | { op: "create_table"; to: TableObject; columns: ColumnObject[] }
-  | { op: "drop_table"; from: TableObject }
+  // `depth`: how deep the table sits in a partition tree (partitions after / dropped before their parent).
+  | { op: "create_table"; to: TableObject; columns: ColumnObject[]; depth?: number; parentIsNew?: boolean }
+  | { op: "drop_table"; from: TableObject; depth?: number }
+  // A partition whose bound changed (diff/partitions.ts): detached, then attached with the new bound.
+  | { op: "alter_partition_bound"; from: TableObject; to: TableObject }
   | { op: "add_column"; to: ColumnObject; deferNotNull: boolean }
   | { op: "drop_column"; from: ColumnObject }
   | { op: "alter_column"; from: ColumnObject; to: ColumnObject }

@@ -18,6 +18,8 @@ import { alterExtension, alterRole, createExtension, createRole, grant, revoke }
 import { policySteps } from "./policy_steps.ts";
 import { alterTable, step } from "./step_helpers.ts";
 import { functionSteps } from "./function_steps.ts";
+import { alterPartitionBound, createPartitionedTable, dropPartitionedTable } from "./partition_steps.ts";
+import { createIndexSql } from "../render/partition_sql.ts";
 import {
   alterDomain,
   alterSequence,
@@ -83,8 +85,10 @@ export function stepsFor(ch: Change): Step[] {
     case "alter_enum":
       return alterEnum(ch.from, ch.to);
     case "create_table":
+      if (ch.to.partitionBy || ch.to.partitionOf) return createPartitionedTable(ch);
       return [step(ch.to.id, ch.op, "pre", 120, createTableSql(ch.to.schema, ch.to.name, ch.columns), "table is new")];
     case "drop_table":
+      if (ch.from.partitionBy || ch.from.partitionOf) return dropPartitionedTable(ch);
       return [{
         ...step(
           ch.from.id,
@@ -100,6 +104,8 @@ export function stepsFor(ch: Change): Step[] {
           message: `drops table ${qualify(ch.from.schema, ch.from.name)} and all its rows`,
         }],
       }];
+    case "alter_partition_bound":
+      return alterPartitionBound(ch);
     case "add_column":
       return addColumn(ch.to, ch.deferNotNull);
     case "drop_column":
@@ -183,7 +189,7 @@ export function stepsFor(ch: Change): Step[] {
         ch.op,
         "post",
         250,
-        `${ch.to.definition};`,
+        `${createIndexSql(ch.to)};`,
         ch.replaces ? "index changed" : "index is new",
       );
       if (ch.replaces) s.was = ch.replaces.definition;

@@ -90,7 +90,7 @@ export function buildPulledSchema(snap: Snapshot, details: PullDetails, opts: Bu
   for (const t of tables) {
     const cols = [...(columns.get(t.id) ?? [])].sort((a, b) => a.position - b.position);
     const yaml = cols.map((c) => columnYaml(c, comments.get(c.id)));
-    if (t.partitioned || force.has(t.id) || yaml.some((y) => y === undefined)) sqlTables.add(t.id);
+    if (t.partitionBy || t.partitionOf || force.has(t.id) || yaml.some((y) => y === undefined)) sqlTables.add(t.id);
     else tableColumns.set(t.id, yaml as Array<Record<string, unknown>>);
   }
 
@@ -156,7 +156,7 @@ export function buildPulledSchema(snap: Snapshot, details: PullDetails, opts: Bu
     tableYaml(t, tableColumns.get(t.id)!, structured.get(t.id)!, comments.get(t.id))
   );
   if (tableDocs.length > 0) document.tables = tableDocs;
-  const sql = sqlItems(snapshotOf(sqlObjects, snap.schemas), details);
+  const sql = sqlItems(snapshotOf(sqlObjects, snap.schemas));
   if (sql.length > 0) document.sql = sql;
   return { document, asSql: sqlObjects.map((o) => o.id).sort() };
 }
@@ -329,15 +329,11 @@ function tableYaml(
 
 /**
  * The canonical DDL of the objects written as `sql:`, in load order (tables, keys, CHECKs,
- * indexes, foreign keys, comments), one item per statement. A partitioned table gets its
- * partition key, which the model does not hold.
+ * indexes, foreign keys, comments), one item per statement (a partitioned table with its key,
+ * partitions after their parent).
  */
-function sqlItems(sub: Snapshot, details: PullDetails): string[] {
+function sqlItems(sub: Snapshot): string[] {
   const out: string[] = [];
-  for (const st of snapshotStatements(sub).flat()) {
-    const table = sub.objects.get(st.ids[0]);
-    const key = table?.kind === "table" && table.partitioned ? details.partitionKeys.get(table.id) : undefined;
-    out.push(key === undefined ? st.sql : st.sql.replace(/\);$/, `) PARTITION BY ${key};`));
-  }
+  for (const st of snapshotStatements(sub).flat()) out.push(st.sql);
   return out;
 }
