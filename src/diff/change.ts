@@ -41,6 +41,8 @@ export type Change =
   | { op: "add_column"; to: ColumnObject; deferNotNull: boolean }
   | { op: "drop_column"; from: ColumnObject }
   | { op: "alter_column"; from: ColumnObject; to: ColumnObject }
+  // A column taking a new generation expression: dropped and added again (diff/generated.ts).
+  | { op: "rebuild_column"; from: ColumnObject; to: ColumnObject }
   | { op: "add_constraint"; to: ConstraintObject; replaces?: ConstraintObject; tableIsNew: boolean; why?: string }
   | { op: "drop_constraint"; from: ConstraintObject; replacedBy?: ConstraintObject; why?: string }
   | { op: "rename_constraint"; from: ConstraintObject; to: ConstraintObject }

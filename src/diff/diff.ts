@@ -19,6 +19,7 @@ import { diffEnums, diffSchemas, diffTables } from "./tables.ts";
 import { diffDomains } from "./domains.ts";
 import { diffSequences } from "./sequences.ts";
 import { diffViews, withoutOwnedIndexes } from "./views.ts";
+import { rebuildGeneratedColumns } from "./generated.ts";
 
 /** The result of a diff: the changes, and the snapshot the database will hold afterwards. */
 export interface DiffResult {
@@ -82,6 +83,7 @@ export function diff(from: Snapshot, to: Snapshot): DiffResult {
     ...diffRowLevelSecurity(ctx),
   ], views.ownsIndexesOf);
   changes = rebuildFunctionDependents(ctx, changes);
+  changes = rebuildGeneratedColumns(ctx, changes);
   const targetObjects = [...to.objects.values()].map((o) => ctx.matched.get(o.id) ?? o)
     .sort((a, b) => compareIds(a.id, b.id));
   return { changes, target: snapshotOf(targetObjects, to.schemas) };

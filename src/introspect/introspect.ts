@@ -6,14 +6,7 @@
 import type { Queryable } from "../db/queryable.ts";
 import { columnId, commentId, constraintId, indexId, schemaId, tableId, typeId } from "../model/ids.ts";
 import { qualify } from "../model/quote.ts";
-import type {
-  ColumnObject,
-  ConstraintType,
-  DbObject,
-  ManagedScope,
-  Snapshot,
-  TableObject,
-} from "../model/snapshot.ts";
+import type { ColumnObject, ConstraintType, DbObject, ManagedScope, Snapshot, TableObject } from "../model/snapshot.ts";
 import { readAccess } from "./access.ts";
 import { snapshotOf } from "../model/snapshot.ts";
 import {

@@ -55,7 +55,10 @@ export function dropPartitionedTable(ch: Extract<Change, { op: "drop_table" }>):
   );
   s.was = definitionOf(t);
   s.destructive = true;
-  s.hazards.push({ kind: "data_loss", message: `drops ${t.partitionOf ? "partition" : "table"} ${name} and all its rows` });
+  s.hazards.push({
+    kind: "data_loss",
+    message: `drops ${t.partitionOf ? "partition" : "table"} ${name} and all its rows`,
+  });
   return [s];
 }
 

@@ -20,6 +20,7 @@ import { alterTable, step } from "./step_helpers.ts";
 import { functionSteps } from "./function_steps.ts";
 import { alterPartitionBound, createPartitionedTable, dropPartitionedTable } from "./partition_steps.ts";
 import { createIndexSql } from "../render/partition_sql.ts";
+import { rebuildColumn } from "./generated_steps.ts";
 import {
   alterDomain,
   alterSequence,
@@ -127,6 +128,8 @@ export function stepsFor(ch: Change): Step[] {
       }];
     case "alter_column":
       return alterColumn(ch.from, ch.to);
+    case "rebuild_column":
+      return rebuildColumn(ch);
     case "add_constraint": {
       const c = ch.to;
       const word = constraintKindWord(c);

@@ -37,9 +37,13 @@ export async function converge(db: TestDb, desired: string): Promise<string[]> {
   return steps.map((s) => s.sql);
 }
 
-/** Plan the database → `desired` and return the CLI result (for refusals). */
-export async function planOnly(db: TestDb, desired: string): Promise<{ code: number; stderr: string }> {
+/** Plan the database → `desired` and return the CLI result (for refusals); destructive changes allowed unless told. */
+export async function planOnly(
+  db: TestDb,
+  desired: string,
+  allowDestructive = true,
+): Promise<{ code: number; stderr: string }> {
   const to = await tempFile("desired.sql", desired);
-  const r = await cli(["plan", "--from", db.url, "--to", to, "--allow-destructive"]);
+  const r = await cli(["plan", "--from", db.url, "--to", to, ...(allowDestructive ? ["--allow-destructive"] : [])]);
   return { code: r.code, stderr: r.stderr };
 }
