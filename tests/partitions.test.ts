@@ -6,8 +6,10 @@
  * planning again gives zero statements.
  */
 import assert from "node:assert/strict";
-import { ENGINES } from "./support/db.ts";
+import { parse } from "yaml";
+import { ENGINES, serverDb } from "./support/db.ts";
 import { converge, planOnly } from "./support/converge.ts";
+import { cli } from "./support/cli.ts";
 
 const PARENT = `CREATE TABLE public.m (city int NOT NULL, day date NOT NULL, temp int,
   CONSTRAINT m_temp_check CHECK (temp > -100), PRIMARY KEY (city, day)) PARTITION BY RANGE (day);
@@ -129,3 +131,25 @@ for (const [engine, make] of ENGINES) {
     }
   });
 }
+
+Deno.test("[server] pull writes a partitioned table and its partitions as sql:, parent first, and plans to nothing", async () => {
+  const db = await serverDb();
+  try {
+    await db.exec(`CREATE TABLE m (id int, at date) PARTITION BY RANGE (at);
+      CREATE TABLE a_m_2020 PARTITION OF m FOR VALUES FROM ('2020-01-01') TO ('2021-01-01');`);
+    const dir = await Deno.makeTempDir({ prefix: "pgc_pull_" });
+    const file = `${dir}/schema.yaml`;
+    const r = await cli(["pull", "--db", db.url, "-o", file]);
+    assert.equal(r.code, 0, r.stderr);
+    const doc = parse(await Deno.readTextFile(file)) as { sql: string[] };
+    assert.deepEqual(doc.sql, [
+      "CREATE TABLE public.m (\n    id integer,\n    at date\n) PARTITION BY RANGE (at);",
+      "CREATE TABLE public.a_m_2020 PARTITION OF public.m FOR VALUES FROM ('2020-01-01') TO ('2021-01-01');",
+    ]);
+    const plan = await cli(["plan", "--schema", file, "--db", db.url, "--exit-code"]);
+    assert.equal(plan.code, 0, plan.stderr);
+    await Deno.remove(dir, { recursive: true });
+  } finally {
+    await db.drop();
+  }
+});
