@@ -46,7 +46,8 @@ export type Change =
   | { op: "add_constraint"; to: ConstraintObject; replaces?: ConstraintObject; tableIsNew: boolean; why?: string }
   | { op: "drop_constraint"; from: ConstraintObject; replacedBy?: ConstraintObject; why?: string }
   | { op: "rename_constraint"; from: ConstraintObject; to: ConstraintObject }
-  | { op: "create_index"; to: IndexObject; replaces?: IndexObject; tableIsNew: boolean }
+  // `onPartition`: created after the partitioned tables' indexes (diff/partitions.ts).
+  | { op: "create_index"; to: IndexObject; replaces?: IndexObject; tableIsNew: boolean; onPartition?: boolean }
   | { op: "drop_index"; from: IndexObject; replacedBy?: IndexObject }
   | { op: "rename_index"; from: IndexObject; to: IndexObject }
   | { op: "set_comment"; to: CommentObject; from?: CommentObject }

@@ -8,6 +8,7 @@
  */
 import { PgcError } from "../model/errors.ts";
 import { parentId, partitionDepth } from "../model/partitions.ts";
+import { tableId } from "../model/ids.ts";
 import { qualify } from "../model/quote.ts";
 import type { TableObject } from "../model/snapshot.ts";
 import type { Change } from "./change.ts";
@@ -18,6 +19,19 @@ export function partitionPlace(t: TableObject, ctx: DiffContext): { depth?: numb
   const parent = parentId(t);
   if (parent === undefined) return {};
   return { depth: partitionDepth(t, ctx.to), parentIsNew: ctx.newTables.has(parent) };
+}
+
+/**
+ * A partition whose parent is dropped too: the parent's `DROP TABLE` takes it along (a DROP of its
+ * own, first, would fail while a foreign key to the parent still reaches it).
+ */
+export function goesWithParent(t: TableObject, ctx: DiffContext): boolean {
+  for (let id = parentId(t); id !== undefined;) {
+    if (ctx.droppedTables.has(id)) return true;
+    const parent = ctx.from.objects.get(id);
+    id = parent?.kind === "table" ? parentId(parent) : undefined;
+  }
+  return false;
 }
 
 /** The partitioning changes of a table that exists on both sides (none, a new bound, or a refusal). */
@@ -60,4 +74,18 @@ export function diffPartitioning(live: TableObject, want: TableObject): Change[]
   }
   if (live.bound !== want.bound) return [{ op: "alter_partition_bound", from: live, to: want }];
   return [];
+}
+
+/**
+ * Mark the new indexes of partitions: they are created after the indexes of partitioned tables.
+ * A partitioned table's new index adopts an equal index a partition already has instead of
+ * building its own, and an adopted index is no longer the partition's: created first, the
+ * partition's own index would vanish into the parent's.
+ */
+export function markPartitionIndexes(ctx: DiffContext, changes: Change[]): Change[] {
+  return changes.map((ch) => {
+    if (ch.op !== "create_index") return ch;
+    const table = ctx.to.objects.get(tableId(ch.to.schema, ch.to.table));
+    return table?.kind === "table" && table.partitionOf ? { ...ch, onPartition: true } : ch;
+  });
 }

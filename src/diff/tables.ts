@@ -3,7 +3,7 @@ import { tableId } from "../model/ids.ts";
 import { partitionDepth } from "../model/partitions.ts";
 import type { Change } from "./change.ts";
 import { type DiffContext, pairs } from "./diff.ts";
-import { diffPartitioning, partitionPlace } from "./partitions.ts";
+import { diffPartitioning, goesWithParent, partitionPlace } from "./partitions.ts";
 
 /** Schemas to create and drop (`public` is never modelled, so never touched). */
 export function diffSchemas(ctx: DiffContext): Change[] {
@@ -29,7 +29,8 @@ export function diffTables(ctx: DiffContext): Change[] {
     out.push({ op: "create_table", to: t, columns, ...partitionPlace(t, ctx) });
   }
   for (const [id, t] of from) {
-    if (!to.has(id)) out.push({ op: "drop_table", from: t, depth: partitionDepth(t, ctx.from) });
+    if (to.has(id) || goesWithParent(t, ctx)) continue;
+    out.push({ op: "drop_table", from: t, depth: partitionDepth(t, ctx.from) });
   }
   return out;
 }

@@ -1,7 +1,7 @@
 /**
  * Partitioning changes → statements: partitioned tables and partitions are created in tree
- * order (a partition after its parent), dropped in reverse (a partition before its parent, or
- * the parent's DROP would take it along and the partition's own DROP would fail), and a
+ * order (a partition after its parent); a partition dropped alone is dropped before the tables
+ * (a dropped parent takes its partitions along, see diff/partitions.ts), and a
  * partition whose bound changed is detached before the tables change and attached again, with
  * its new bound, before any column is added (ATTACH needs the columns to match the parent's).
  * @module

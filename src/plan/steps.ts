@@ -191,7 +191,7 @@ export function stepsFor(ch: Change): Step[] {
         ch.to.id,
         ch.op,
         "post",
-        250,
+        ch.onPartition ? 251 : 250,
         `${createIndexSql(ch.to)};`,
         ch.replaces ? "index changed" : "index is new",
       );

@@ -1,4 +1,5 @@
 /** `CREATE TABLE` of a table with its partitioning, tables in an order that loads, indexes of partitioned tables. @module */
+import { tableId } from "../model/ids.ts";
 import { partitionClauses, partitionDepth } from "../model/partitions.ts";
 import { qualify, quoteIdent } from "../model/quote.ts";
 import {
@@ -43,4 +44,16 @@ export function createIndexSql(i: IndexObject): string {
     }
   }
   return i.definition;
+}
+
+/**
+ * Indexes in load order: those of partitions after all others. A partitioned table's index
+ * adopts an equal index a partition already has, which then is no longer the partition's own.
+ */
+export function indexesInLoadOrder(snap: Snapshot, indexes: IndexObject[]): IndexObject[] {
+  const onPartition = (i: IndexObject) => {
+    const t = snap.objects.get(tableId(i.schema, i.table));
+    return t?.kind === "table" && t.partitionOf ? 1 : 0;
+  };
+  return [...indexes].sort((a, b) => onPartition(a) - onPartition(b) || compareIds(a.id, b.id));
 }

@@ -10,7 +10,7 @@ import { functionSections } from "./function_sql.ts";
 import { accessSections } from "./access_sql.ts";
 import { qualify, quoteIdent, quoteLiteral } from "../model/quote.ts";
 import { createPolicySql, rlsSql } from "./policy_sql.ts";
-import { createAnyTableSql, createIndexSql, tablesInLoadOrder } from "./partition_sql.ts";
+import { createAnyTableSql, createIndexSql, indexesInLoadOrder, tablesInLoadOrder } from "./partition_sql.ts";
 import {
   createDomainSql,
   createSequenceSql,
@@ -92,7 +92,11 @@ export function snapshotStatements(snap: Snapshot): SnapshotStatement[][] {
     sections.push(constraints.filter((c) => c.type === type).map((c) => one(addConstraintSql(c), c.id)));
   }
   const indexes = objectsOfKind(snap, "index");
-  sections.push(indexes.filter((i) => !isMatviewIndex(snap, i)).map((i) => one(`${createIndexSql(i)};`, i.id)));
+  sections.push(
+    indexesInLoadOrder(snap, indexes.filter((i) => !isMatviewIndex(snap, i))).map((i) =>
+      one(`${createIndexSql(i)};`, i.id)
+    ),
+  );
   // A foreign key may rest on a unique index rather than a constraint: foreign keys come last.
   sections.push(constraints.filter((c) => c.type === "f").map((c) => one(addConstraintSql(c), c.id)));
   // Policies may use any table, column or key; the switches follow the policies they enforce.
