@@ -116,6 +116,25 @@ for (const [engine, make] of ENGINES) {
     }
   });
 
+  Deno.test(`[${engine}] plan() attaches a table whose columns are its new parent's, keeping its rows`, async () => {
+    const db = await make();
+    try {
+      await db.exec(`${PARENT} CREATE TABLE public.m_feb (city int NOT NULL, day date NOT NULL, temp int);
+        CREATE INDEX m_feb_city ON public.m_feb (city);
+        INSERT INTO public.m_feb VALUES (1, '2006-02-03', 2);`);
+      const ran = await converge(db, `${PARENT} ${FEB}`);
+      assert.deepEqual(ran, [
+        "DROP INDEX public.m_feb_city;",
+        "ALTER TABLE public.m_feb ADD CONSTRAINT m_temp_check CHECK ((temp > '-100'::integer));",
+        "ALTER TABLE public.m ATTACH PARTITION public.m_feb FOR VALUES FROM ('2006-02-01') TO ('2006-03-01');",
+      ]);
+      const rows = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM public.m");
+      assert.equal(rows[0].n, 1);
+    } finally {
+      await db.drop();
+    }
+  });
+
   Deno.test(`[${engine}] plan() refuses a new partition key, and a plain table turning partitioned, with a hint`, async () => {
     const db = await make();
     try {

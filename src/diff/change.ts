@@ -38,6 +38,9 @@ export type Change =
   | { op: "drop_table"; from: TableObject; depth?: number }
   // A partition whose bound changed (diff/partitions.ts): detached, then attached with the new bound.
   | { op: "alter_partition_bound"; from: TableObject; to: TableObject }
+  // A table of its own becoming a partition (its columns match the parent's): ATTACH PARTITION,
+  // after copying the parent's CHECKs onto it (ATTACH requires them; they then merge into the parent's).
+  | { op: "attach_partition"; from: TableObject; to: TableObject; checks: ConstraintObject[] }
   | { op: "add_column"; to: ColumnObject; deferNotNull: boolean }
   | { op: "drop_column"; from: ColumnObject }
   | { op: "alter_column"; from: ColumnObject; to: ColumnObject }

@@ -20,7 +20,7 @@ import { diffDomains } from "./domains.ts";
 import { diffSequences } from "./sequences.ts";
 import { diffViews, withoutOwnedIndexes } from "./views.ts";
 import { rebuildGeneratedColumns } from "./generated.ts";
-import { markPartitionIndexes } from "./partitions.ts";
+import { keepAttachedColumns, markPartitionIndexes } from "./partitions.ts";
 
 /** The result of a diff: the changes, and the snapshot the database will hold afterwards. */
 export interface DiffResult {
@@ -85,7 +85,7 @@ export function diff(from: Snapshot, to: Snapshot): DiffResult {
   ], views.ownsIndexesOf);
   changes = rebuildFunctionDependents(ctx, changes);
   changes = rebuildGeneratedColumns(ctx, changes);
-  changes = markPartitionIndexes(ctx, changes);
+  changes = keepAttachedColumns(markPartitionIndexes(ctx, changes));
   const targetObjects = [...to.objects.values()].map((o) => ctx.matched.get(o.id) ?? o)
     .sort((a, b) => compareIds(a.id, b.id));
   return { changes, target: snapshotOf(targetObjects, to.schemas) };

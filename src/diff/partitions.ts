@@ -2,15 +2,21 @@
  * Diff of partitioning. A partitioned table and its partitions are tables: created (partitions
  * after their parent, as `PARTITION OF`) and dropped (partitions first) like any other. What
  * PostgreSQL cannot change in place is refused with a way out: a new partition key, a table
- * turning partitioned or plain, a table moving into or out of a partition tree. A partition whose
+ * turning partitioned or plain, a table moving into or out of a partition tree (except a table whose columns are the parent's: it is attached). A partition whose
  * bound changed is detached and attached again with the new bound (its rows stay).
  * @module
  */
 import { PgcError } from "../model/errors.ts";
 import { parentId, partitionDepth } from "../model/partitions.ts";
-import { tableId } from "../model/ids.ts";
+import { constraintId, tableId } from "../model/ids.ts";
 import { qualify } from "../model/quote.ts";
-import type { TableObject } from "../model/snapshot.ts";
+import {
+  type ColumnObject,
+  compareIds,
+  type ConstraintObject,
+  type Snapshot,
+  type TableObject,
+} from "../model/snapshot.ts";
 import type { Change } from "./change.ts";
 import type { DiffContext } from "./diff.ts";
 
@@ -34,8 +40,77 @@ export function goesWithParent(t: TableObject, ctx: DiffContext): boolean {
   return false;
 }
 
+const SERIAL_BASE: Record<string, string> = { serial: "integer", bigserial: "bigint", smallserial: "smallint" };
+
+/** Base type (serial → integer, …) and collation of each column of a table in a snapshot, by name. */
+function columnShapes(snap: Snapshot, schema: string, table: string): Map<string, ColumnObject> {
+  const out = new Map<string, ColumnObject>();
+  for (const o of snap.objects.values()) {
+    if (o.kind === "column" && o.schema === schema && o.table === table) out.set(o.name, o);
+  }
+  return out;
+}
+
+function shape(c: ColumnObject): string {
+  return `${SERIAL_BASE[c.type] ?? c.type}\t${c.collation ?? ""}`;
+}
+
+/**
+ * Whether ATTACH PARTITION can take a live table as it is: its columns are exactly the parent's
+ * (names, types, collations), NOT NULL wherever the parent's are, and the parent's columns do not
+ * change in this plan (the attach runs before columns are altered or added).
+ */
+function attachable(live: TableObject, want: TableObject, ctx: DiffContext): boolean {
+  const parent = want.partitionOf!;
+  const own = columnShapes(ctx.from, live.schema, live.name);
+  const desired = columnShapes(ctx.to, parent.schema, parent.table);
+  const current = ctx.newTables.has(tableId(parent.schema, parent.table))
+    ? desired
+    : columnShapes(ctx.from, parent.schema, parent.table);
+  if (own.size !== desired.size || current.size !== desired.size) return false;
+  for (const [name, c] of desired) {
+    const mine = own.get(name);
+    const now = current.get(name);
+    if (!mine || !now || shape(mine) !== shape(c) || shape(now) !== shape(c)) return false;
+    if (c.notNull && !mine.notNull) return false;
+  }
+  return true;
+}
+
+/**
+ * The parent's live CHECKs (that it keeps) which the table lacks under the same name and text:
+ * ATTACH PARTITION refuses a table without them. The table's own CHECKs that are not desired are
+ * dropped before (drop phase), so a same-named one with another text is gone by then.
+ */
+function checksToCopy(live: TableObject, want: TableObject, ctx: DiffContext): ConstraintObject[] {
+  const parent = want.partitionOf!;
+  if (ctx.newTables.has(tableId(parent.schema, parent.table))) return [];
+  const out: ConstraintObject[] = [];
+  for (const o of ctx.from.objects.values()) {
+    if (o.kind !== "constraint" || o.type !== "c" || o.schema !== parent.schema || o.table !== parent.table) continue;
+    const kept = ctx.to.objects.get(o.id);
+    if (kept?.kind !== "constraint" || kept.definition !== o.definition) continue;
+    const mine = ctx.from.objects.get(constraintId(live.schema, live.name, o.name));
+    const keepsMine = mine?.kind === "constraint" && mine.definition === o.definition && ctx.to.objects.has(mine.id);
+    if (!keepsMine) out.push({ ...o, id: constraintId(live.schema, live.name, o.name), table: live.name });
+  }
+  return out.sort((a, b) => compareIds(a.id, b.id));
+}
+
+/**
+ * A table attached as a partition keeps its columns (they become its parent's): the column
+ * diff's drops for it go.
+ */
+export function keepAttachedColumns(changes: Change[]): Change[] {
+  const attached = new Set(
+    changes.filter((ch) => ch.op === "attach_partition").map((ch) => (ch as { to: TableObject }).to.id),
+  );
+  if (attached.size === 0) return changes;
+  return changes.filter((ch) => !(ch.op === "drop_column" && attached.has(tableId(ch.from.schema, ch.from.table))));
+}
+
 /** The partitioning changes of a table that exists on both sides (none, a new bound, or a refusal). */
-export function diffPartitioning(live: TableObject, want: TableObject): Change[] {
+export function diffPartitioning(live: TableObject, want: TableObject, ctx: DiffContext): Change[] {
   const name = qualify(want.schema, want.name);
   if (Boolean(live.partitionBy) !== Boolean(want.partitionBy)) {
     throw new PgcError(
@@ -58,6 +133,9 @@ export function diffPartitioning(live: TableObject, want: TableObject): Change[]
           "then plan again.",
       },
     );
+  }
+  if (!live.partitionOf && want.partitionOf && !want.partitionBy && attachable(live, want, ctx)) {
+    return [{ op: "attach_partition", from: live, to: want, checks: checksToCopy(live, want, ctx) }];
   }
   if (parentId(live) !== parentId(want)) {
     const was = live.partitionOf ? `a partition of ${qualify(live.partitionOf.schema, live.partitionOf.table)}` : "";

@@ -22,7 +22,7 @@ export function diffTables(ctx: DiffContext): Change[] {
   for (const [id, t] of to) {
     const live = from.get(id);
     if (live) {
-      out.push(...diffPartitioning(live, t));
+      out.push(...diffPartitioning(live, t, ctx));
       continue;
     }
     const columns = [...cols.values()].filter((c) => tableId(c.schema, c.table) === id);

@@ -11,6 +11,7 @@ import { definitionOf } from "../model/definition.ts";
 import { qualify } from "../model/quote.ts";
 import type { TableObject } from "../model/snapshot.ts";
 import { createAnyTableSql } from "../render/partition_sql.ts";
+import { addConstraintSql } from "../render/snapshot_sql.ts";
 import type { Step } from "./step.ts";
 import { step } from "./step_helpers.ts";
 
@@ -81,22 +82,53 @@ export function alterPartitionBound(ch: Extract<Change, { op: "alter_partition_b
     now,
   };
   detach.hazards.push({ kind: "blocks_writes", message: `locks ${parent} against reads and writes` });
-  const attach = {
-    ...step(
+  const attach = attachStep(ch.from, ch.to, "partition bound changed: attached again with the new bound");
+  return [detach, attach];
+}
+
+/** `ATTACH PARTITION … FOR VALUES …`, before columns are added (their types must match then). */
+export function attachStep(from: TableObject, to: TableObject, reason: string): Step {
+  const parent = parentName(to);
+  const name = qualify(to.schema, to.name);
+  const s = step(
+    to.id,
+    from.partitionOf ? "alter_partition_bound" : "attach_partition",
+    "pre",
+    125,
+    `ALTER TABLE ${parent} ATTACH PARTITION ${name} ${to.bound};`,
+    reason,
+  );
+  s.was = definitionOf(from);
+  s.now = definitionOf(to);
+  s.hazards.push({
+    kind: "validation_scan",
+    message: `scans ${name} for rows outside the new bound (the attach fails if there are any)` +
+      (to.bound === "DEFAULT" ? "" : ", and the default partition of " + parent + " for rows inside it"),
+  });
+  return s;
+}
+
+/** A table becoming a partition: the parent's CHECKs copied onto it, then ATTACH PARTITION. */
+export function attachPartition(ch: Extract<Change, { op: "attach_partition" }>): Step[] {
+  const checks = ch.checks.map((c) => {
+    const s = step(
       ch.to.id,
       ch.op,
       "pre",
-      125,
-      `ALTER TABLE ${parent} ATTACH PARTITION ${name} ${ch.to.bound};`,
-      "partition bound changed: attached again with the new bound",
-    ),
-    was,
-    now,
-  };
-  attach.hazards.push({
-    kind: "validation_scan",
-    message: `scans ${name} for rows outside the new bound (the attach fails if there are any)` +
-      (ch.to.bound === "DEFAULT" ? "" : ", and the default partition of " + parent + " for rows inside it"),
+      124,
+      addConstraintSql(c),
+      `ATTACH PARTITION needs the CHECK ${c.name} of ${
+        parentName(ch.to)
+      } on the table; it then merges into the parent's`,
+    );
+    s.hazards.push({
+      kind: "validation_scan",
+      message: `scans ${qualify(c.schema, c.table)} to validate, holding a lock that blocks writes`,
+    });
+    return s;
   });
-  return [detach, attach];
+  return [
+    ...checks,
+    attachStep(ch.from, ch.to, "table becomes a partition: its rows stay, its columns become the parent's"),
+  ];
 }

@@ -18,7 +18,12 @@ import { alterExtension, alterRole, createExtension, createRole, grant, revoke }
 import { policySteps } from "./policy_steps.ts";
 import { alterTable, step } from "./step_helpers.ts";
 import { functionSteps } from "./function_steps.ts";
-import { alterPartitionBound, createPartitionedTable, dropPartitionedTable } from "./partition_steps.ts";
+import {
+  alterPartitionBound,
+  attachPartition,
+  createPartitionedTable,
+  dropPartitionedTable,
+} from "./partition_steps.ts";
 import { createIndexSql } from "../render/partition_sql.ts";
 import { rebuildColumn } from "./generated_steps.ts";
 import {
@@ -107,6 +112,8 @@ export function stepsFor(ch: Change): Step[] {
       }];
     case "alter_partition_bound":
       return alterPartitionBound(ch);
+    case "attach_partition":
+      return attachPartition(ch);
     case "add_column":
       return addColumn(ch.to, ch.deferNotNull);
     case "drop_column":
