@@ -46,7 +46,15 @@ export type Change =
   | { op: "alter_column"; from: ColumnObject; to: ColumnObject }
   // A column taking a new generation expression: dropped and added again (diff/generated.ts).
   | { op: "rebuild_column"; from: ColumnObject; to: ColumnObject }
-  | { op: "add_constraint"; to: ConstraintObject; replaces?: ConstraintObject; tableIsNew: boolean; why?: string }
+  | {
+    op: "add_constraint";
+    to: ConstraintObject;
+    replaces?: ConstraintObject;
+    tableIsNew: boolean;
+    why?: string;
+    /** A key of a partition: added after the partitioned tables' keys and indexes (diff/partitions.ts). */
+    onPartition?: boolean;
+  }
   | { op: "drop_constraint"; from: ConstraintObject; replacedBy?: ConstraintObject; why?: string }
   | { op: "rename_constraint"; from: ConstraintObject; to: ConstraintObject }
   // `onPartition`: created after the partitioned tables' indexes (diff/partitions.ts).

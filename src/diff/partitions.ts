@@ -14,6 +14,7 @@ import {
   type ColumnObject,
   compareIds,
   type ConstraintObject,
+  type DbObject,
   type Snapshot,
   type TableObject,
 } from "../model/snapshot.ts";
@@ -68,6 +69,16 @@ function attachable(live: TableObject, want: TableObject, ctx: DiffContext): boo
     ? desired
     : columnShapes(ctx.from, parent.schema, parent.table);
   if (own.size !== desired.size || current.size !== desired.size) return false;
+  // ATTACH gives the parent's indexes and keys any equal index the table has: one the table keeps
+  // as its own would vanish into the parent's.
+  const keyed = (o: DbObject, schema: string, table: string) =>
+    (o.kind === "index" || (o.kind === "constraint" && o.type !== "c" && o.type !== "f")) &&
+    o.schema === schema && o.table === table;
+  const keepsOwn = [...ctx.to.objects.values()].some((o) =>
+    keyed(o, live.schema, live.name) && ctx.from.objects.has(o.id)
+  );
+  const parentKeyed = [...ctx.from.objects.values()].some((o) => keyed(o, parent.schema, parent.table));
+  if (keepsOwn && parentKeyed) return false;
   for (const [name, c] of desired) {
     const mine = own.get(name);
     const now = current.get(name);
@@ -143,10 +154,10 @@ export function diffPartitioning(live: TableObject, want: TableObject, ctx: Diff
     throw new PgcError(
       "unsupported",
       `Table ${name} changes from ${was || "a table of its own"} to ${now || "a table of its own"}; ` +
-        "pgconverge does not yet attach or detach existing tables.",
+        "pgconverge detaches no partition, and attaches a table only when its columns are exactly the parent's " +
+        "(unchanged by this plan) and none of the indexes or keys it keeps could be taken over by the parent's.",
       {
-        hint: "Run ALTER TABLE … DETACH PARTITION / ATTACH PARTITION … FOR VALUES … by hand (the table's columns " +
-          "must match its new parent's), then plan again.",
+        hint: "Run ALTER TABLE … DETACH PARTITION / ATTACH PARTITION … FOR VALUES … by hand, then plan again.",
       },
     );
   }
@@ -155,15 +166,21 @@ export function diffPartitioning(live: TableObject, want: TableObject, ctx: Diff
 }
 
 /**
- * Mark the new indexes of partitions: they are created after the indexes of partitioned tables.
+ * Mark the new indexes and keys of partitions: they are created after the keys and indexes of
+ * partitioned tables.
  * A partitioned table's new index adopts an equal index a partition already has instead of
  * building its own, and an adopted index is no longer the partition's: created first, the
  * partition's own index would vanish into the parent's.
  */
 export function markPartitionIndexes(ctx: DiffContext, changes: Change[]): Change[] {
+  const onPartition = (o: { schema: string; table: string }) => {
+    const table = ctx.to.objects.get(tableId(o.schema, o.table));
+    return table?.kind === "table" && table.partitionOf !== undefined;
+  };
   return changes.map((ch) => {
-    if (ch.op !== "create_index") return ch;
-    const table = ctx.to.objects.get(tableId(ch.to.schema, ch.to.table));
-    return table?.kind === "table" && table.partitionOf ? { ...ch, onPartition: true } : ch;
+    if (ch.op === "create_index" && onPartition(ch.to)) return { ...ch, onPartition: true };
+    const key = ch.op === "add_constraint" && ch.to.type !== "c" && ch.to.type !== "f";
+    if (key && onPartition(ch.to)) return { ...ch, onPartition: true };
+    return ch;
   });
 }

@@ -145,7 +145,8 @@ export function stepsFor(ch: Change): Step[] {
         kind: "validation_scan",
         message: `scans ${qualify(c.schema, c.table)} to validate, holding a lock that blocks writes`,
       }];
-      const s = step(c.id, ch.op, "post", CONSTRAINT_RANK[c.type], addConstraintSql(c), reason);
+      const rank = ch.onPartition ? 250.5 : CONSTRAINT_RANK[c.type];
+      const s = step(c.id, ch.op, "post", rank, addConstraintSql(c), reason);
       s.hazards = hazards;
       if (ch.replaces) {
         s.was = ch.replaces.definition;

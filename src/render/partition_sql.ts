@@ -46,6 +46,12 @@ export function createIndexSql(i: IndexObject): string {
   return i.definition;
 }
 
+/** Whether an index or constraint is on a partition of the snapshot. */
+export function onPartition(snap: Snapshot, o: { schema: string; table: string }): boolean {
+  const t = snap.objects.get(tableId(o.schema, o.table));
+  return t?.kind === "table" && t.partitionOf !== undefined;
+}
+
 /**
  * Indexes in load order: those of partitions after all others. A partitioned table's index
  * adopts an equal index a partition already has, which then is no longer the partition's own.

@@ -10,7 +10,13 @@ import { functionSections } from "./function_sql.ts";
 import { accessSections } from "./access_sql.ts";
 import { qualify, quoteIdent, quoteLiteral } from "../model/quote.ts";
 import { createPolicySql, rlsSql } from "./policy_sql.ts";
-import { createAnyTableSql, createIndexSql, indexesInLoadOrder, tablesInLoadOrder } from "./partition_sql.ts";
+import {
+  createAnyTableSql,
+  createIndexSql,
+  indexesInLoadOrder,
+  onPartition,
+  tablesInLoadOrder,
+} from "./partition_sql.ts";
 import {
   createDomainSql,
   createSequenceSql,
@@ -88,15 +94,17 @@ export function snapshotStatements(snap: Snapshot): SnapshotStatement[][] {
   }
   sections.push(fns.late);
   const constraints = objectsOfKind(snap, "constraint");
+  // A partition's own keys come after its parent's keys and indexes, which would adopt them.
+  const local = (c: ConstraintObject) => c.type !== "c" && c.type !== "f" && onPartition(snap, c);
   for (const type of CONSTRAINT_ORDER) {
-    sections.push(constraints.filter((c) => c.type === type).map((c) => one(addConstraintSql(c), c.id)));
+    sections.push(
+      constraints.filter((c) => c.type === type && !local(c)).map((c) => one(addConstraintSql(c), c.id)),
+    );
   }
-  const indexes = objectsOfKind(snap, "index");
-  sections.push(
-    indexesInLoadOrder(snap, indexes.filter((i) => !isMatviewIndex(snap, i))).map((i) =>
-      one(`${createIndexSql(i)};`, i.id)
-    ),
-  );
+  const indexes = indexesInLoadOrder(snap, objectsOfKind(snap, "index").filter((i) => !isMatviewIndex(snap, i)));
+  sections.push(indexes.filter((i) => !onPartition(snap, i)).map((i) => one(`${createIndexSql(i)};`, i.id)));
+  sections.push(constraints.filter(local).map((c) => one(addConstraintSql(c), c.id)));
+  sections.push(indexes.filter((i) => onPartition(snap, i)).map((i) => one(`${createIndexSql(i)};`, i.id)));
   // A foreign key may rest on a unique index rather than a constraint: foreign keys come last.
   sections.push(constraints.filter((c) => c.type === "f").map((c) => one(addConstraintSql(c), c.id)));
   // Policies may use any table, column or key; the switches follow the policies they enforce.
