@@ -101,10 +101,11 @@ export function snapshotStatements(snap: Snapshot): SnapshotStatement[][] {
       constraints.filter((c) => c.type === type && !local(c)).map((c) => one(addConstraintSql(c), c.id)),
     );
   }
-  const indexes = indexesInLoadOrder(snap, objectsOfKind(snap, "index").filter((i) => !isMatviewIndex(snap, i)));
-  sections.push(indexes.filter((i) => !onPartition(snap, i)).map((i) => one(`${createIndexSql(i)};`, i.id)));
+  const indexes = objectsOfKind(snap, "index");
+  const tableIndexes = indexesInLoadOrder(snap, indexes.filter((i) => !isMatviewIndex(snap, i)));
+  sections.push(tableIndexes.filter((i) => !onPartition(snap, i)).map((i) => one(`${createIndexSql(i)};`, i.id)));
   sections.push(constraints.filter(local).map((c) => one(addConstraintSql(c), c.id)));
-  sections.push(indexes.filter((i) => onPartition(snap, i)).map((i) => one(`${createIndexSql(i)};`, i.id)));
+  sections.push(tableIndexes.filter((i) => onPartition(snap, i)).map((i) => one(`${createIndexSql(i)};`, i.id)));
   // A foreign key may rest on a unique index rather than a constraint: foreign keys come last.
   sections.push(constraints.filter((c) => c.type === "f").map((c) => one(addConstraintSql(c), c.id)));
   // Policies may use any table, column or key; the switches follow the policies they enforce.
