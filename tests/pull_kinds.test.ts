@@ -284,7 +284,7 @@ Deno.test("[server] pull leaves privileges unmanaged when one is WITH GRANT OPTI
 Deno.test("pull refuses to write an object that has no sql: form rather than leave it out", () => {
   const role = { kind: "role" as const, id: "role:x", name: "x", login: false, bypassRls: false, members: [] };
   assert.throws(
-    () => sqlItems([role], snapshotOf([role], ["public"]), new Map()),
+    () => sqlItems([role], snapshotOf([role], ["public"])),
     (e: unknown) => e instanceof PgcError && e.code === "unsupported" && e.details.includes("role:x"),
   );
 });

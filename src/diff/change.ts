@@ -44,15 +44,39 @@ export type Change =
     /** Live columns whose default is dropped first and, when `restore` is set, set again after the columns. */
     defaults: Array<{ column: ColumnObject; restore?: string }>;
   }
-  | { op: "create_table"; to: TableObject; columns: ColumnObject[] }
-  | { op: "drop_table"; from: TableObject }
+  // `depth`: how deep the table sits in a partition tree (partitions after / dropped before their parent).
+  | { op: "create_table"; to: TableObject; columns: ColumnObject[]; depth?: number; parentIsNew?: boolean }
+  | { op: "drop_table"; from: TableObject; depth?: number }
+  // A partition whose bound changed (diff/partitions.ts): detached, then attached with the new bound.
+  | { op: "alter_partition_bound"; from: TableObject; to: TableObject }
+  // A table of its own becoming a partition (its columns match the parent's): ATTACH PARTITION,
+  // after copying the parent's CHECKs onto it (ATTACH requires them; they then merge into the parent's).
+  | { op: "attach_partition"; from: TableObject; to: TableObject; checks: ConstraintObject[] }
   | { op: "add_column"; to: ColumnObject; deferNotNull: boolean }
   | { op: "drop_column"; from: ColumnObject }
   | { op: "alter_column"; from: ColumnObject; to: ColumnObject; viaText?: boolean }
-  | { op: "add_constraint"; to: ConstraintObject; replaces?: ConstraintObject; tableIsNew: boolean; why?: string }
+  // A column taking a new generation expression: dropped and added again (diff/generated.ts).
+  | { op: "rebuild_column"; from: ColumnObject; to: ColumnObject }
+  | {
+    op: "add_constraint";
+    to: ConstraintObject;
+    replaces?: ConstraintObject;
+    tableIsNew: boolean;
+    why?: string;
+    /** A key of a partition: added after the partitioned tables' keys and indexes (diff/partitions.ts). */
+    onPartition?: boolean;
+  }
   | { op: "drop_constraint"; from: ConstraintObject; replacedBy?: ConstraintObject; why?: string }
   | { op: "rename_constraint"; from: ConstraintObject; to: ConstraintObject }
-  | { op: "create_index"; to: IndexObject; replaces?: IndexObject; tableIsNew: boolean; why?: string }
+  // `onPartition`: created after the partitioned tables' indexes (diff/partitions.ts).
+  | {
+    op: "create_index";
+    to: IndexObject;
+    replaces?: IndexObject;
+    tableIsNew: boolean;
+    why?: string;
+    onPartition?: boolean;
+  }
   | { op: "drop_index"; from: IndexObject; replacedBy?: IndexObject; why?: string }
   | { op: "rename_index"; from: IndexObject; to: IndexObject }
   | { op: "set_comment"; to: CommentObject; from?: CommentObject }

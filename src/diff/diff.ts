@@ -20,6 +20,8 @@ import { rebuildEnumDependents } from "./enums.ts";
 import { diffDomains } from "./domains.ts";
 import { diffSequences } from "./sequences.ts";
 import { diffViews, withoutOwnedIndexes } from "./views.ts";
+import { rebuildGeneratedColumns } from "./generated.ts";
+import { keepAttachedColumns, markPartitionIndexes } from "./partitions.ts";
 
 /** The result of a diff: the changes, and the snapshot the database will hold afterwards. */
 export interface DiffResult {
@@ -84,6 +86,8 @@ export function diff(from: Snapshot, to: Snapshot): DiffResult {
   ], views.ownsIndexesOf);
   changes = rebuildEnumDependents(ctx, changes);
   changes = rebuildFunctionDependents(ctx, changes);
+  changes = rebuildGeneratedColumns(ctx, changes);
+  changes = keepAttachedColumns(markPartitionIndexes(ctx, changes));
   const targetObjects = [...to.objects.values()].map((o) => ctx.matched.get(o.id) ?? o)
     .sort((a, b) => compareIds(a.id, b.id));
   return { changes, target: snapshotOf(targetObjects, to.schemas) };

@@ -1,10 +1,10 @@
 /** Diff of schemas and tables (a table's columns are created with it). @module */
-import { PgcError } from "../model/errors.ts";
 import { tableId } from "../model/ids.ts";
-import { qualify } from "../model/quote.ts";
+import { partitionDepth } from "../model/partitions.ts";
 import type { Change } from "./change.ts";
 import { enumChange } from "./enums.ts";
 import { type DiffContext, pairs } from "./diff.ts";
+import { diffPartitioning, goesWithParent, partitionPlace } from "./partitions.ts";
 
 /** Schemas to create and drop (`public` is never modelled, so never touched). */
 export function diffSchemas(ctx: DiffContext): Change[] {
@@ -15,32 +15,24 @@ export function diffSchemas(ctx: DiffContext): Change[] {
   return out;
 }
 
-/** Tables to create (with their columns) and drop. */
+/** Tables to create (with their columns) and drop; partitioning changes (see partitions.ts). */
 export function diffTables(ctx: DiffContext): Change[] {
   const { from, to } = pairs(ctx, "table");
   const cols = pairs(ctx, "column").to;
   const out: Change[] = [];
   for (const [id, t] of to) {
     const live = from.get(id);
-    if (live && Boolean(live.partitioned) !== Boolean(t.partitioned)) {
-      throw new PgcError("unsupported", `Table ${qualify(t.schema, t.name)} changes between plain and partitioned.`, {
-        hint: "Partitioning is not managed yet: change it by hand, then plan again.",
-      });
-    }
-    if (live) continue;
-    if (t.partitioned) {
-      throw new PgcError(
-        "unsupported",
-        `Table ${qualify(t.schema, t.name)} is partitioned; creating it is not managed yet.`,
-        {
-          hint: "Create the partitioned table and its partitions by hand, then plan again.",
-        },
-      );
+    if (live) {
+      out.push(...diffPartitioning(live, t, ctx));
+      continue;
     }
     const columns = [...cols.values()].filter((c) => tableId(c.schema, c.table) === id);
-    out.push({ op: "create_table", to: t, columns });
+    out.push({ op: "create_table", to: t, columns, ...partitionPlace(t, ctx) });
   }
-  for (const [id, t] of from) if (!to.has(id)) out.push({ op: "drop_table", from: t });
+  for (const [id, t] of from) {
+    if (to.has(id) || goesWithParent(t, ctx)) continue;
+    out.push({ op: "drop_table", from: t, depth: partitionDepth(t, ctx.from) });
+  }
   return out;
 }
 

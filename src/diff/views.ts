@@ -15,6 +15,7 @@ import { isMatviewIndex, viewDepths } from "../render/view_sql.ts";
 import type { Change } from "./change.ts";
 import type { DiffContext } from "./diff.ts";
 import { enumRecreationGone } from "./enums.ts";
+import { needsRebuild } from "./generated.ts";
 
 const SERIAL_BASE: Record<string, string> = { serial: "integer", bigserial: "bigint", smallserial: "smallint" };
 
@@ -53,7 +54,7 @@ export function goneUnderViews(from: Snapshot, to: Snapshot): Set<string> {
     }
     if (o.kind === "column" && t.kind === "column") {
       const base = (c: typeof o) => SERIAL_BASE[c.type] ?? c.type;
-      if (base(o) !== base(t) || o.collation !== t.collation) out.add(o.id);
+      if (base(o) !== base(t) || o.collation !== t.collation || needsRebuild(o, t)) out.add(o.id);
     } else if (o.kind === "constraint" || o.kind === "domain") {
       if (definitionOf(o) !== definitionOf(t)) out.add(o.id);
     }

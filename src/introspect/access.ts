@@ -40,7 +40,7 @@ FROM (
   SELECT 'table' AS target, n.nspname AS schema, c.relname AS table, c.relacl AS acl, c.relowner AS owner,
          'pg_class'::regclass AS classid, c.oid AS objid
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = ANY($1::text[]) AND c.relacl IS NOT NULL
+  WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY($1::text[]) AND c.relacl IS NOT NULL
   UNION ALL
   SELECT 'schema', n.nspname, NULL, n.nspacl, n.nspowner, 'pg_namespace'::regclass, n.oid
   FROM pg_namespace n WHERE n.nspname = ANY($1::text[]) AND n.nspacl IS NOT NULL
@@ -62,7 +62,7 @@ export const NEW_OBJECT_OWNER = "*";
 export const Q_OWNERS = `
 SELECT 'table' AS target, n.nspname AS schema, c.relname AS table, pg_get_userbyid(c.relowner) AS owner
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = ANY($1::text[])
+WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY($1::text[])
 UNION ALL
 SELECT 'schema', n.nspname, NULL, pg_get_userbyid(n.nspowner) FROM pg_namespace n WHERE n.nspname = ANY($1::text[])
 UNION ALL

@@ -6,7 +6,7 @@
 import type { Queryable } from "../db/queryable.ts";
 import { columnId, commentId, constraintId, indexId, schemaId, tableId, typeId } from "../model/ids.ts";
 import { qualify } from "../model/quote.ts";
-import type { ColumnObject, ConstraintType, DbObject, ManagedScope, Snapshot } from "../model/snapshot.ts";
+import type { ColumnObject, ConstraintType, DbObject, ManagedScope, Snapshot, TableObject } from "../model/snapshot.ts";
 import { readAccess } from "./access.ts";
 import { snapshotOf } from "../model/snapshot.ts";
 import {
@@ -27,6 +27,7 @@ import { readDomains } from "./domains.ts";
 import { readSequences } from "./sequences.ts";
 import { readViews } from "./views.ts";
 import { readRowLevelSecurity } from "./policies.ts";
+import { readPartitionColumnAttributes } from "./partitions.ts";
 
 /** Options for {@link introspect}. */
 export interface IntrospectOptions {
@@ -47,6 +48,26 @@ interface ColumnRow {
   default_expr: string | null;
   identity: string;
   generated: string;
+}
+
+interface TableRow {
+  schema: string;
+  name: string;
+  partkey: string | null;
+  parent_schema: string | null;
+  parent_name: string | null;
+  bound: string | null;
+}
+
+/** One table row → TableObject, with its partition key, or its parent and bound. */
+function tableOf(r: TableRow): TableObject {
+  const t: TableObject = { kind: "table", id: tableId(r.schema, r.name), schema: r.schema, name: r.name };
+  if (r.partkey !== null) t.partitionBy = r.partkey;
+  if (r.parent_schema !== null && r.parent_name !== null && r.bound !== null) {
+    t.partitionOf = { schema: r.parent_schema, table: r.parent_name };
+    t.bound = r.bound;
+  }
+  return t;
 }
 
 const SERIAL_TYPES: Record<string, string> = { integer: "serial", bigint: "bigserial", smallint: "smallserial" };
@@ -70,17 +91,16 @@ export async function introspect(db: Queryable, opts: IntrospectOptions = {}): P
       const values = JSON.parse(r.labels) as string[];
       objects.push({ kind: "enum", id: typeId(r.schema, r.name), schema: r.schema, name: r.name, values });
     }
-    for (const r of await db.query<{ schema: string; name: string; partitioned: boolean }>(Q_TABLES, [present])) {
-      const t: DbObject = { kind: "table", id: tableId(r.schema, r.name), schema: r.schema, name: r.name };
-      if (r.partitioned === true || (r.partitioned as unknown) === "t") t.partitioned = true;
-      objects.push(t);
-    }
+    for (const r of await db.query<TableRow>(Q_TABLES, [present])) objects.push(tableOf(r));
     const tables = new Set(objects.filter((o) => o.kind === "table").map((o) => o.id));
-    const owned = new Set(
+    const owned = new Map(
       (await db.query<{ schema: string; table: string; column: string; seq_schema: string; seq_name: string }>(
         Q_OWNED_SEQUENCES,
         [present],
-      )).map((r) => `${columnId(r.schema, r.table, r.column)}\t${qualify(r.seq_schema, r.seq_name)}`),
+      )).map((r) => [
+        `${columnId(r.schema, r.table, r.column)}\t${qualify(r.seq_schema, r.seq_name)}`,
+        { schema: r.seq_schema, name: r.seq_name },
+      ]),
     );
     for (const r of await db.query<ColumnRow>(Q_COLUMNS, [present])) {
       if (!tables.has(tableId(r.schema, r.table))) continue;
@@ -158,6 +178,7 @@ export async function introspect(db: Queryable, opts: IntrospectOptions = {}): P
     snap.unmanaged = [
       ...(await db.query<{ kind: string; name: string }>(Q_UNMANAGED, [present])).map((r) => `${r.kind} ${r.name}`),
       ...access.unmanaged,
+      ...await readPartitionColumnAttributes(db, present),
     ].sort();
     if (opts.manages) snap.manages = opts.manages;
     if (access.owners) snap.owners = access.owners;
@@ -168,7 +189,7 @@ export async function introspect(db: Queryable, opts: IntrospectOptions = {}): P
 }
 
 /** One column row → ColumnObject; a serial-style owned sequence default becomes `serial`. */
-function columnOf(r: ColumnRow, owned: Set<string>): ColumnObject {
+function columnOf(r: ColumnRow, owned: Map<string, { schema: string; name: string }>): ColumnObject {
   const id = columnId(r.schema, r.table, r.name);
   const col: ColumnObject = {
     kind: "column",
@@ -189,8 +210,10 @@ function columnOf(r: ColumnRow, owned: Set<string>): ColumnObject {
     // to 63 bytes (and adds a digit on a clash), so long names would otherwise not read as serial.
     const seq = /^nextval\('((?:[^']|'')*)'::regclass\)$/.exec(r.default_expr)?.[1].replaceAll("''", "'");
     const serial = SERIAL_TYPES[r.type];
-    if (serial && seq !== undefined && owned.has(`${id}\t${seq}`)) {
+    const sequence = seq === undefined ? undefined : owned.get(`${id}\t${seq}`);
+    if (serial && sequence) {
       col.type = serial;
+      col.serialSequence = sequence;
     } else {
       col.default = r.default_expr;
     }

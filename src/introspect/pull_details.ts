@@ -1,12 +1,12 @@
 /**
  * What `pull` needs beyond the canonical model to write structured schema.yaml keys: the column
- * lists and referential actions of constraints, the keys of indexes, and partition keys. Read
+ * lists and referential actions of constraints, and the keys of indexes. Read
  * set-based (one query per kind), with `search_path = pg_catalog` like {@link introspect}, so
  * every user object in a printed expression is schema-qualified.
  * @module
  */
 import type { Queryable } from "../db/queryable.ts";
-import { constraintId, functionId, indexId, tableId } from "../model/ids.ts";
+import { constraintId, functionId, indexId } from "../model/ids.ts";
 
 /** Constraint columns and actions (arrays as JSON text: both adapters return it as is). */
 export const Q_PULL_CONSTRAINTS = `
@@ -49,13 +49,6 @@ JOIN pg_class t ON t.oid = x.indrelid
 JOIN pg_namespace n ON n.oid = i.relnamespace
 JOIN pg_am am ON am.oid = i.relam
 WHERE t.relkind IN ('r', 'p') AND n.nspname = ANY($1::text[])
-ORDER BY 1, 2`;
-
-/** Partition keys of partitioned tables (`RANGE (created_at)`). */
-export const Q_PULL_PARTITION_KEYS = `
-SELECT n.nspname AS schema, c.relname AS table, pg_get_partkeydef(c.oid) AS partkey
-FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relkind = 'p' AND n.nspname = ANY($1::text[])
 ORDER BY 1, 2`;
 
 /**
@@ -162,8 +155,6 @@ export interface PullDetails {
   constraints: Map<string, ConstraintDetail>;
   /** By index id. */
   indexes: Map<string, IndexDetail>;
-  /** Partition key by table id. */
-  partitionKeys: Map<string, string>;
   /** By function id. */
   functions: Map<string, FunctionDetail>;
 }
@@ -241,12 +232,6 @@ export async function readPullDetails(db: Queryable, schemas: string[]): Promise
         hasOptions: truthy(r.has_options),
       });
     }
-    const partitionKeys = new Map<string, string>();
-    for (
-      const r of await db.query<{ schema: string; table: string; partkey: string }>(Q_PULL_PARTITION_KEYS, [schemas])
-    ) {
-      partitionKeys.set(tableId(r.schema, r.table), r.partkey);
-    }
     const functions = new Map<string, FunctionDetail>();
     for (const r of await db.query<FunctionRow>(Q_PULL_FUNCTIONS, [schemas])) {
       functions.set(functionId(r.schema, r.name, r.args), {
@@ -261,7 +246,7 @@ export async function readPullDetails(db: Queryable, schemas: string[]): Promise
         extra: truthy(r.extra),
       });
     }
-    return { constraints, indexes, partitionKeys, functions };
+    return { constraints, indexes, functions };
   } finally {
     await db.query("SELECT set_config('search_path', $1, false)", [path]);
   }

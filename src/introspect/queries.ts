@@ -33,18 +33,27 @@ GROUP BY 1, 2
 ORDER BY 1, 2`;
 
 /**
- * Tables and partitioned tables that no extension owns. Partitions are not modelled yet: they are
- * listed as unmanaged (Q_UNMANAGED), not planned as tables of their own.
+ * Tables, partitioned tables and partitions that no extension owns: the partition key
+ * (`pg_get_partkeydef`), and for a partition its parent and bound (`pg_get_expr(relpartbound)`).
  */
 export const Q_TABLES = `
-SELECT n.nspname AS schema, c.relname AS name, c.relkind = 'p' AS partitioned
+SELECT n.nspname AS schema, c.relname AS name,
+       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partkey,
+       pn.nspname AS parent_schema, p.relname AS parent_name,
+       CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END AS bound
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY($1::text[]) AND NOT c.relispartition
+LEFT JOIN pg_inherits i ON c.relispartition AND i.inhrelid = c.oid
+LEFT JOIN pg_class p ON p.oid = i.inhparent
+LEFT JOIN pg_namespace pn ON pn.oid = p.relnamespace
+WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY($1::text[])
   AND NOT EXISTS (SELECT 1 FROM pg_depend d
                   WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
 ORDER BY 1, 2`;
 
-/** Columns with type, collation (when not the type's default), default and identity. */
+/**
+ * Columns with type, collation (when not the type's default), default and identity. A partition's
+ * columns are its parent's (see introspect/partitions.ts for the attributes it may hold of its own).
+ */
 export const Q_COLUMNS = `
 SELECT n.nspname AS schema, c.relname AS table, a.attname AS name, a.attnum::int AS position,
        format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null,
@@ -61,6 +70,7 @@ LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 LEFT JOIN pg_collation co ON co.oid = a.attcollation
 LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
 WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p') AND n.nspname = ANY($1::text[])
+  AND NOT c.relispartition
 ORDER BY 1, 2, 4`;
 
 /** Sequences owned by a column through a serial-style ('a'uto) dependency. */
@@ -78,7 +88,8 @@ WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
 
 /**
  * Table constraints (NOT NULL rows of PostgreSQL 18, contype 'n', are column attributes here).
- * Clones PostgreSQL makes itself for partitions (`conparentid` set) follow their parent.
+ * Clones PostgreSQL makes itself for partitions (`conparentid` set) follow their parent, and so
+ * do the CHECKs a partition inherits (`coninhcount`; a re-attached partition's CHECK is both).
  */
 export const Q_CONSTRAINTS = `
 SELECT n.nspname AS schema, c.relname AS table, con.conname AS name, con.contype::text AS type,
@@ -91,16 +102,20 @@ LEFT JOIN pg_class rc ON rc.oid = con.confrelid
 LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
 WHERE con.contype IN ('p', 'u', 'f', 'c', 'x') AND c.relkind IN ('r', 'p')
   AND n.nspname = ANY($1::text[]) AND con.conparentid = 0
+  AND (con.coninhcount = 0 OR NOT c.relispartition)
 ORDER BY 1, 2, 3`;
 
-/** Indexes that do not back a primary key, unique or exclusion constraint. */
+/**
+ * Indexes that do not back a primary key, unique or exclusion constraint. A partition's index
+ * attached to its parent's (`relispartition`) follows the parent's index.
+ */
 export const Q_INDEXES = `
 SELECT n.nspname AS schema, t.relname AS table, i.relname AS name, pg_get_indexdef(i.oid) AS definition
 FROM pg_index x
 JOIN pg_class i ON i.oid = x.indexrelid
 JOIN pg_class t ON t.oid = x.indrelid
 JOIN pg_namespace n ON n.oid = i.relnamespace
-WHERE t.relkind IN ('r', 'p', 'm') AND n.nspname = ANY($1::text[])
+WHERE t.relkind IN ('r', 'p', 'm') AND n.nspname = ANY($1::text[]) AND NOT i.relispartition
   AND NOT EXISTS (SELECT 1 FROM pg_constraint con
                   WHERE con.conindid = i.oid AND con.conrelid = t.oid AND con.contype IN ('p', 'u', 'x'))
 ORDER BY 1, 3`;
@@ -122,7 +137,7 @@ ORDER BY 1, 2, 3 NULLS FIRST`;
  * Views, materialized views, sequences and domains are managed (introspect/views.ts, sequences.ts,
  * domains.ts); a sequence owned by a serial or identity column is part of its column.
  * Privileges are read by access.ts, which lists them here when a schema.yaml does not manage them.
- * Policies are managed, except on partitions (which are not modelled as tables).
+ * Partitions are tables (introspect/partitions.ts lists what a partition holds apart from its parent).
  */
 export const Q_UNMANAGED = `
 SELECT kind, name FROM (
@@ -132,11 +147,6 @@ SELECT kind, name FROM (
   WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('f')
     AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
                     AND d.deptype IN ('a', 'i', 'e'))
-  UNION ALL
-  SELECT CASE WHEN c.relispartition THEN 'partition' ELSE 'partitioned table (partitioning)' END,
-         c.oid::regclass::text
-  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE n.nspname = ANY($1::text[]) AND (c.relkind = 'p' OR c.relispartition)
   UNION ALL
   SELECT 'table inheritance', i.inhrelid::regclass::text || ' inherits ' || i.inhparent::regclass::text
   FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -151,11 +161,7 @@ SELECT kind, name FROM (
   SELECT 'trigger', t.tgname || ' on ' || t.tgrelid::regclass::text
   FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE n.nspname = ANY($1::text[]) AND NOT t.tgisinternal AND t.tgparentid = 0
-    AND (c.relkind NOT IN ('r', 'p') OR c.relispartition)
-  UNION ALL
-  SELECT 'policy', p.polname || ' on ' || p.polrelid::regclass::text
-  FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE n.nspname = ANY($1::text[]) AND c.relispartition
+    AND c.relkind NOT IN ('r', 'p')
   UNION ALL
   SELECT 'rule', r.rulename || ' on ' || r.ev_class::regclass::text
   FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -11,6 +11,7 @@ import { functionDefinition, triggerDefinition } from "./functions.ts";
 import { identityClauses } from "./sequence_options.ts";
 import { domainDefinition, sequenceDefinition, viewDefinition } from "./view_definitions.ts";
 import { policyDefinition, rlsDefinition } from "./policy_definition.ts";
+import { tableDefinition } from "./partitions.ts";
 
 /** The column's definition as it appears after the name in `CREATE TABLE`. */
 export function columnDefinition(c: ColumnObject): string {
@@ -34,7 +35,7 @@ export function definitionOf(o: DbObject): string {
     case "enum":
       return `ENUM (${o.values.map(quoteLiteral).join(", ")})`;
     case "table":
-      return `TABLE ${qualify(o.schema, o.name)}${o.partitioned ? " PARTITIONED" : ""}`;
+      return tableDefinition(o);
     case "column":
       return columnDefinition(o);
     case "constraint":

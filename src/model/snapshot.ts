@@ -48,8 +48,12 @@ export interface TableObject {
   schema: string;
   /** Table name, unquoted. */
   name: string;
-  /** A partitioned table: its partitioning is not managed yet, so it is never created or changed. */
-  partitioned?: boolean;
+  /** A partitioned table's key as `pg_get_partkeydef()` prints it: `RANGE (created_at)`. */
+  partitionBy?: string;
+  /** A partition: the table it is a partition of. Its columns, and the keys, indexes and triggers it inherits, follow that table. */
+  partitionOf?: { schema: string; table: string };
+  /** A partition's bound as `pg_get_expr(relpartbound)` prints it: `FOR VALUES IN ('a')`, `DEFAULT`. */
+  bound?: string;
 }
 
 /** A column, with every attribute that is part of its canonical definition. */
@@ -80,6 +84,8 @@ export interface ColumnObject {
   generated?: string;
   /** The options of an identity column's sequence (only with `identity`). */
   identityOptions?: SequenceOptions;
+  /** A serial column's owned sequence (not compared: its name only serves the statements that drop it). */
+  serialSequence?: { schema: string; name: string };
 }
 
 /** A table constraint: primary key, unique, foreign key, check or exclusion. */

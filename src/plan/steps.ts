@@ -19,6 +19,14 @@ import { policySteps } from "./policy_steps.ts";
 import { alterTable, step } from "./step_helpers.ts";
 import { functionSteps } from "./function_steps.ts";
 import {
+  alterPartitionBound,
+  attachPartition,
+  createPartitionedTable,
+  dropPartitionedTable,
+} from "./partition_steps.ts";
+import { createIndexSql } from "../render/partition_sql.ts";
+import { rebuildColumn } from "./generated_steps.ts";
+import {
   alterDomain,
   alterSequence,
   alterViewOptions,
@@ -86,8 +94,10 @@ export function stepsFor(ch: Change): Step[] {
     case "recreate_enum":
       return recreateEnum(ch);
     case "create_table":
+      if (ch.to.partitionBy || ch.to.partitionOf) return createPartitionedTable(ch);
       return [step(ch.to.id, ch.op, "pre", 120, createTableSql(ch.to.schema, ch.to.name, ch.columns), "table is new")];
     case "drop_table":
+      if (ch.from.partitionBy || ch.from.partitionOf) return dropPartitionedTable(ch);
       return [{
         ...step(
           ch.from.id,
@@ -103,6 +113,10 @@ export function stepsFor(ch: Change): Step[] {
           message: `drops table ${qualify(ch.from.schema, ch.from.name)} and all its rows`,
         }],
       }];
+    case "alter_partition_bound":
+      return alterPartitionBound(ch);
+    case "attach_partition":
+      return attachPartition(ch);
     case "add_column":
       return addColumn(ch.to, ch.deferNotNull);
     case "drop_column":
@@ -124,6 +138,8 @@ export function stepsFor(ch: Change): Step[] {
       }];
     case "alter_column":
       return alterColumn(ch.from, ch.to, ch.viaText);
+    case "rebuild_column":
+      return rebuildColumn(ch);
     case "add_constraint": {
       const c = ch.to;
       const word = constraintKindWord(c);
@@ -132,7 +148,8 @@ export function stepsFor(ch: Change): Step[] {
         kind: "validation_scan",
         message: `scans ${qualify(c.schema, c.table)} to validate, holding a lock that blocks writes`,
       }];
-      const s = step(c.id, ch.op, "post", CONSTRAINT_RANK[c.type], addConstraintSql(c), reason);
+      const rank = ch.onPartition ? 250.5 : CONSTRAINT_RANK[c.type];
+      const s = step(c.id, ch.op, "post", rank, addConstraintSql(c), reason);
       s.hazards = hazards;
       if (ch.replaces) {
         s.was = ch.replaces.definition;
@@ -185,8 +202,8 @@ export function stepsFor(ch: Change): Step[] {
         ch.to.id,
         ch.op,
         "post",
-        250,
-        `${ch.to.definition};`,
+        ch.onPartition ? 251 : 250,
+        `${createIndexSql(ch.to)};`,
         ch.why ? `created again: ${ch.why}` : ch.replaces ? "index changed" : "index is new",
       );
       if (ch.replaces) s.was = ch.replaces.definition;

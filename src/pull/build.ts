@@ -100,7 +100,7 @@ export function buildPulledSchema(snap: Snapshot, details: PullDetails, opts: Bu
   for (const t of tables) {
     const cols = [...(columns.get(t.id) ?? [])].sort((a, b) => a.position - b.position);
     const yaml = cols.map((c) => columnYaml(c, comments.get(c.id)));
-    if (t.partitioned || force.has(t.id) || yaml.some((y) => y === undefined)) sqlTables.add(t.id);
+    if (t.partitionBy || t.partitionOf || force.has(t.id) || yaml.some((y) => y === undefined)) sqlTables.add(t.id);
     else tableColumns.set(t.id, yaml as Array<Record<string, unknown>>);
   }
 
@@ -234,7 +234,7 @@ export function buildPulledSchema(snap: Snapshot, details: PullDetails, opts: Bu
   if (tableDocs.length > 0) document.tables = tableDocs;
   if (viewDocs.length > 0) document.views = viewDocs;
   if (grants.length > 0 && problem === undefined) document.grants = grantsYaml(grants);
-  const sql: SqlItem[] = sqlItems(sqlObjects, snap, details.partitionKeys);
+  const sql: SqlItem[] = sqlItems(sqlObjects, snap);
   if (sql.length > 0) document.sql = sql;
   return {
     document,

@@ -66,11 +66,7 @@ export type SqlItem = string | { sql: string; load: "beforeTables" };
  * functions they surround; roles that policies and EXECUTE grants name are made first (the
  * shadow has no roles of its own; the live database has them, and `roles:` lists them).
  */
-export function sqlItems(
-  objects: DbObject[],
-  live: Snapshot,
-  partitionKeys: ReadonlyMap<string, string>,
-): SqlItem[] {
+export function sqlItems(objects: DbObject[], live: Snapshot): SqlItem[] {
   const none = objects.filter((o) => fallbackSlot(o.kind) === "none");
   if (none.length > 0) {
     throw new PgcError("unsupported", `pull cannot write ${none.length} object(s) as sql:.`, {
@@ -96,10 +92,10 @@ export function sqlItems(
     });
   }
   const beforeSnap = snapshotOf(before, live.schemas);
-  for (const sql of grouped(beforeSnap, partitionKeys)) out.push({ sql, load: "beforeTables" });
+  for (const sql of grouped(beforeSnap)) out.push({ sql, load: "beforeTables" });
   out.push(...grants(beforeSnap).map((sql) => ({ sql, load: "beforeTables" as const })));
   const afterSnap = snapshotOf(after, live.schemas);
-  out.push(...grouped(afterSnap, partitionKeys), ...grants(afterSnap));
+  out.push(...grouped(afterSnap), ...grants(afterSnap));
   out.push(...owned.map(sequenceOwnedBySql));
   return out;
 }
@@ -122,13 +118,11 @@ function neededRoles(objects: DbObject[]): string[] {
 }
 
 /** A snapshot's statements, one item each, except that `SET check_function_bodies` … `RESET` is one item. */
-function grouped(snap: Snapshot, partitionKeys: ReadonlyMap<string, string>): string[] {
+function grouped(snap: Snapshot): string[] {
   const out: string[] = [];
   let open: string[] | undefined;
   for (const st of snapshotStatements(snap).flat()) {
-    const table = snap.objects.get(st.ids[0]);
-    const key = table?.kind === "table" && table.partitioned ? partitionKeys.get(table.id) : undefined;
-    const sql = key === undefined ? st.sql : st.sql.replace(/\);$/, `) PARTITION BY ${key};`);
+    const sql = st.sql;
     if (sql.startsWith("SET check_function_bodies")) open = [sql];
     else if (open !== undefined) {
       open.push(sql);

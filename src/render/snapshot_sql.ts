@@ -11,6 +11,13 @@ import { accessSections } from "./access_sql.ts";
 import { qualify, quoteIdent, quoteLiteral } from "../model/quote.ts";
 import { createPolicySql, rlsSql } from "./policy_sql.ts";
 import {
+  createAnyTableSql,
+  createIndexSql,
+  indexesInLoadOrder,
+  onPartition,
+  tablesInLoadOrder,
+} from "./partition_sql.ts";
+import {
   createDomainSql,
   createSequenceSql,
   createViewSql,
@@ -81,17 +88,24 @@ export function snapshotStatements(snap: Snapshot): SnapshotStatement[][] {
     const key = tableId(c.schema, c.table);
     columnsByTable.set(key, [...(columnsByTable.get(key) ?? []), c]);
   }
-  for (const t of objectsOfKind(snap, "table")) {
+  for (const t of tablesInLoadOrder(snap)) {
     const columns = columnsByTable.get(t.id) ?? [];
-    sections.push([{ sql: createTableSql(t.schema, t.name, columns), ids: [t.id, ...columns.map((c) => c.id)] }]);
+    sections.push([{ sql: createAnyTableSql(t, columns), ids: [t.id, ...columns.map((c) => c.id)] }]);
   }
   sections.push(fns.late);
   const constraints = objectsOfKind(snap, "constraint");
+  // A partition's own keys come after its parent's keys and indexes, which would adopt them.
+  const local = (c: ConstraintObject) => c.type !== "c" && c.type !== "f" && onPartition(snap, c);
   for (const type of CONSTRAINT_ORDER) {
-    sections.push(constraints.filter((c) => c.type === type).map((c) => one(addConstraintSql(c), c.id)));
+    sections.push(
+      constraints.filter((c) => c.type === type && !local(c)).map((c) => one(addConstraintSql(c), c.id)),
+    );
   }
   const indexes = objectsOfKind(snap, "index");
-  sections.push(indexes.filter((i) => !isMatviewIndex(snap, i)).map((i) => one(`${i.definition};`, i.id)));
+  const tableIndexes = indexesInLoadOrder(snap, indexes.filter((i) => !isMatviewIndex(snap, i)));
+  sections.push(tableIndexes.filter((i) => !onPartition(snap, i)).map((i) => one(`${createIndexSql(i)};`, i.id)));
+  sections.push(constraints.filter(local).map((c) => one(addConstraintSql(c), c.id)));
+  sections.push(tableIndexes.filter((i) => onPartition(snap, i)).map((i) => one(`${createIndexSql(i)};`, i.id)));
   // A foreign key may rest on a unique index rather than a constraint: foreign keys come last.
   sections.push(constraints.filter((c) => c.type === "f").map((c) => one(addConstraintSql(c), c.id)));
   // Policies may use any table, column or key; the switches follow the policies they enforce.

@@ -24,6 +24,7 @@ import type { Shadow } from "./shadow.ts";
 import { keepExecuteGrants } from "../model/functions.ts";
 import { createExtensionSql } from "../model/access.ts";
 import { extensionId } from "../model/ids.ts";
+import { keepSerialSequences } from "../model/serial.ts";
 
 /** Load statements into the shadow and read them back once (cached). */
 async function printOnce(shadow: Shadow, statements: DdlStatement[], schemas: string[]): Promise<Snapshot> {
@@ -86,7 +87,6 @@ async function printTwice(
   if (!inPlace) {
     // The reload needs the extensions the input created (their types), which `first` does not hold.
     second = await printOnce(shadow, [...extensions, ...statementsOf(first)], first.schemas);
-    keepTables(second, first);
     keepExecuteGrants(second, first);
   }
   const result = withUnmanaged(second, first.unmanaged);
@@ -140,9 +140,9 @@ export async function canonicalizeLive(shadow: Shadow, live: Snapshot, after: st
   const key = await canonKey(await shadow.identity(), live.schemas, statements.map((s) => s.sql).join(";\n"));
   const hit = await getCanon(key);
   if (hit) {
-    // The key is the DDL text, which does not say what keepTables carries over: apply it again.
-    keepTables(hit, live);
+    // The key is the DDL text, which does not say what keepExecuteGrants carries over: apply it again.
     keepExecuteGrants(hit, live);
+    keepSerialSequences(hit, live);
     return keepAccess(withUnmanaged(hit, live.unmanaged), live);
   }
   let snap: Snapshot;
@@ -152,8 +152,8 @@ export async function canonicalizeLive(shadow: Shadow, live: Snapshot, after: st
     if (!(e instanceof PgcError) || e.code !== "sql_invalid") throw e;
     snap = await reprintWhatLoads(shadow, live, statements);
   }
-  keepTables(snap, live);
   keepExecuteGrants(snap, live);
+  keepSerialSequences(snap, live);
   await putCanon(key, snap);
   return keepAccess(withUnmanaged(snap, live.unmanaged), live);
 }
@@ -170,14 +170,6 @@ function keepAccess(snap: Snapshot, source: Snapshot): Snapshot {
   if (source.manages) out.manages = source.manages;
   if (source.owners) out.owners = source.owners;
   return out;
-}
-
-/**
- * Table objects are taken from the source as they are: the reloaded DDL does not carry what the
- * model records about a table but cannot create (partitioning), and tables hold no expression.
- */
-function keepTables(snap: Snapshot, source: Snapshot): void {
-  for (const o of source.objects.values()) if (o.kind === "table" && snap.objects.has(o.id)) snap.objects.set(o.id, o);
 }
 
 /**

@@ -13,6 +13,7 @@ import { tableId } from "../model/ids.ts";
 import { reprintFunctionStatements } from "./reprint_functions.ts";
 import { createViewSql, viewsInOrder } from "../render/view_sql.ts";
 import { reprintPolicySql } from "../render/policy_sql.ts";
+import { createIndexSql } from "../render/partition_sql.ts";
 
 /** Indexes whose text holds an expression or a predicate (the only parts that can reprint differently). */
 function hasExpression(definition: string): boolean {
@@ -48,7 +49,7 @@ export function reprintStatements(first: Snapshot): DdlStatement[] | undefined {
   }
   for (const i of objectsOfKind(first, "index")) {
     if (!hasExpression(i.definition)) continue;
-    out.push({ sql: `DROP INDEX ${qualify(i.schema, i.name)}` }, { sql: i.definition });
+    out.push({ sql: `DROP INDEX ${qualify(i.schema, i.name)}` }, { sql: createIndexSql(i) });
   }
   out.push(...reprintFunctionStatements(first));
   for (const d of objectsOfKind(first, "domain")) {
