@@ -113,6 +113,7 @@ export function canonicalizeScript(shadow: Shadow, text: string, file: string): 
  * result is the live schema as PostgreSQL would show it after them.
  */
 export async function canonicalizeLive(shadow: Shadow, live: Snapshot, after: string[] = []): Promise<Snapshot> {
+  shadow.need?.((live.installedExtensions ?? []).map((e) => e.name));
   // The roles live policies name exist on the live server, not necessarily in the shadow.
   const roles = ensureRolesSql(policyRolesOf(live));
   const statements = [
