@@ -2,15 +2,15 @@
  * Diff of functions and triggers, compared on PostgreSQL's own printed definitions. A function
  * whose body, volatility or security changed is replaced in place; one whose result type or
  * argument list changed is dropped and created again, and whatever rests on it (functions,
- * CHECKs, indexes, triggers) is rebuilt around it — or the plan is refused when that cannot be
- * done correctly (a column default, a view, a policy).
+ * CHECKs, indexes, triggers, policies) is rebuilt around it — or the plan is refused when that
+ * cannot be done correctly (a column default, a view).
  * @module
  */
 import { definitionOf } from "../model/definition.ts";
 import { PgcError } from "../model/errors.ts";
 import { type FunctionPlace, functionPlaces, signatureChanged } from "../model/functions.ts";
 import { tableId } from "../model/ids.ts";
-import type { ConstraintObject, IndexObject, TriggerObject } from "../model/snapshot.ts";
+import type { ConstraintObject, IndexObject, PolicyObject, TriggerObject } from "../model/snapshot.ts";
 import type { Change } from "./change.ts";
 import { type DiffContext, pairs } from "./diff.ts";
 
@@ -142,6 +142,32 @@ export function rebuildFunctionDependents(ctx: DiffContext, changes: Change[]): 
           { op: "drop_trigger", from: live, why },
           { op: "create_trigger", to: desired as TriggerObject, why },
         );
+      } else if (kind === "policy" && live?.kind === "policy") {
+        if (dropped("drop_policy").has(user)) continue;
+        // Renamed or given other roles in place: it goes before the function and comes back after it instead.
+        const inPlace = out.findIndex((c) =>
+          (c.op === "alter_policy" || c.op === "rename_policy") && c.from.id === user
+        );
+        const target = inPlace >= 0
+          ? (out[inPlace] as { to: PolicyObject }).to
+          : desired?.kind === "policy"
+          ? desired
+          : undefined;
+        if (target === undefined) {
+          problems.push(`${user} (${why}) has no counterpart in the desired schema`);
+          continue;
+        }
+        if (inPlace >= 0) out.splice(inPlace, 1);
+        out.push(
+          { op: "drop_policy", from: live, replacedBy: target, why },
+          { op: "create_policy", to: target, replaces: live, why },
+        );
+        // The policy comes back after the tables; an overload the function leaves behind would
+        // make its call ambiguous then, so the function goes in the drop phase, after the policy
+        // (unless a column default still calls it until the pre phase changes it).
+        const drop = out.find((c) => c.op === "drop_function" && c.from.id === f.id);
+        const defaults = (f.usedBy ?? []).some((u) => u.startsWith("column:") && !dropped("drop_column").has(u));
+        if (drop?.op === "drop_function" && !defaults) drop.early = true;
       } else if (kind === "column" && live?.kind === "column") {
         if (dropped("drop_column").has(user)) continue;
         if (!recreated) continue; // its default changes away from the function, before the drop
