@@ -4,6 +4,7 @@
  * or is refused with a clear message.
  *
  * - a function a policy's USING calls is dropped and created again (signature change);
+ * - a function a CHECK and an index call gains an argument (its old overload must go first);
  * - a column a policy and a view both use changes type;
  * - a domain used by a view's column: its CHECK changes, then the column leaves the domain;
  * - a table with a trigger is dropped, with the trigger's function;
@@ -82,6 +83,34 @@ for (const [engine, make] of ENGINES) {
         "post create_policy CREATE POLICY p_own ON public.docs AS PERMISSIVE FOR SELECT TO PUBLIC USING (public.owner_ok(owner));",
       ]);
       await converge(db, v4);
+    } finally {
+      await db.drop();
+    }
+  });
+
+  Deno.test(`[${engine}] a function a CHECK and an index call gains an argument: the old overload goes before they come back`, async () => {
+    const db = await make();
+    try {
+      const table =
+        "CREATE TABLE public.t (id int PRIMARY KEY, n int CONSTRAINT t_n_check CHECK (public.small(n)));\n" +
+        "CREATE INDEX t_small ON public.t (id) WHERE public.small(n);\n";
+      await converge(
+        db,
+        "CREATE FUNCTION public.small(x integer) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$ SELECT x < 50 $$;\n" +
+          table,
+      );
+      // With both overloads present, `small(n)` is "not unique": the old one must be gone first.
+      const v2 = "CREATE FUNCTION public.small(x integer, lim integer DEFAULT 50) RETURNS boolean " +
+        "LANGUAGE sql IMMUTABLE AS $$ SELECT x < lim $$;\n" + table;
+      assert.deepEqual(lines(await planTo(db, v2)), [
+        "drop drop_index DROP INDEX public.t_small;",
+        "drop drop_constraint ALTER TABLE public.t DROP CONSTRAINT t_n_check;",
+        "drop drop_function DROP FUNCTION public.small(integer);",
+        "pre create_function CREATE OR REPLACE FUNCTION public.small(x integer, lim integer DEFAULT 50)",
+        "post add_constraint ALTER TABLE public.t ADD CONSTRAINT t_n_check CHECK (public.small(n));",
+        "post create_index CREATE INDEX t_small ON public.t USING btree (id) WHERE public.small(n);",
+      ]);
+      await converge(db, v2);
     } finally {
       await db.drop();
     }
