@@ -53,8 +53,11 @@ export interface PolicyModel {
   operation: "All" | "Select" | "Insert" | "Update" | "Delete";
   /** Roles (empty: PUBLIC). */
   roles: RoleKey[];
-  /** The predicate: the pinned column is not null (plain form), or `fn_score < n` (`usingSql`). */
-  using: { form: "baseNotNull" } | { form: "scoreBelow"; n: number };
+  /**
+   * The predicate: the pinned column is not null (plain form), `fn_score < n` or
+   * `pgc_small(fn_score)` (`usingSql`: the policy rests on the function).
+   */
+  using: { form: "baseNotNull" } | { form: "scoreBelow"; n: number } | { form: "small" };
 }
 
 /** The objects of every other kind, hanging off the first table. */
@@ -65,8 +68,12 @@ export interface KindsModel {
   domainMin?: number;
   /** Sequence `public.pgc_seq`; `used`: the column `seqno` takes `nextval` of it. */
   sequence?: { start: number; increment: number; used: boolean };
-  /** `pgc_small(x)` = `x < limit` (the CHECK of `fn_score`) and `pgc_start()` = start (its default). */
-  functions: { limit: number; start: number };
+  /**
+   * `pgc_small(x <argType>)` = `x < limit` (the CHECK of `fn_score`, maybe a policy) and
+   * `pgc_start()` = start (its default). A new argument type is another function: the old one
+   * is dropped with the CHECK and policies resting on it rebuilt.
+   */
+  functions: { limit: number; start: number; argType: "integer" | "bigint" };
   /** A trigger on the first table, BEFORE INSERT (or INSERT OR UPDATE), and its function. */
   trigger?: { update: boolean; bump: number };
   /** The column `email` of type citext (the extension is then declared). */
@@ -104,6 +111,7 @@ interface KindsSeed {
   sequence: { start: number; increment: number; used: boolean } | null;
   limit: number;
   start: number;
+  bigArg: boolean;
   trigger: { update: boolean; bump: number } | null;
   citext: boolean;
   extensions: number[];
@@ -128,6 +136,7 @@ const kindsSeedArb: fc.Arbitrary<KindsSeed> = fc.record({
   ),
   limit: fc.integer({ min: 20, max: 90 }),
   start: fc.integer({ min: 0, max: 19 }),
+  bigArg: fc.boolean(),
   trigger: fc.option(fc.record({ update: fc.boolean(), bump: fc.nat(9) }), { freq: 3 }),
   citext: fc.boolean(),
   extensions: fc.array(fc.nat(OTHER_EXTENSIONS.length - 1), { maxLength: 2 }),
@@ -155,9 +164,13 @@ function rolesOf(n: number): RoleKey[] {
   return [[], ["reader"], ["writer"], ["reader", "writer"]][n % 4] as RoleKey[];
 }
 
+function usingOf(n: number): PolicyModel["using"] {
+  return n % 3 === 0 ? { form: "baseNotNull" } : n % 3 === 1 ? { form: "scoreBelow", n } : { form: "small" };
+}
+
 function buildKinds(s: KindsSeed): KindsModel {
   const k: KindsModel = {
-    functions: { limit: s.limit, start: s.start },
+    functions: { limit: s.limit, start: s.start, argType: s.bigArg ? "bigint" : "integer" },
     citext: s.citext,
     extensions: [...new Set(s.extensions.map((n) => OTHER_EXTENSIONS[n]))].sort(),
     views: [],
@@ -179,7 +192,7 @@ function buildKinds(s: KindsSeed): KindsModel {
         permissive: p.permissive,
         operation: OPERATIONS[p.op],
         roles: rolesOf(p.roles),
-        using: p.using % 2 === 0 ? { form: "baseNotNull" } : { form: "scoreBelow", n: p.using },
+        using: usingOf(p.using),
       })),
     };
   }
@@ -239,6 +252,7 @@ function policyYaml(m: KindsSchema, p: PolicyModel): Record<string, unknown> {
   if (p.roles.length > 0) out.roles = p.roles.map(roleName);
   const base = baseColumn(m);
   if (p.using.form === "baseNotNull" && base !== undefined) out.using = `${base} IS NOT NULL`;
+  else if (p.using.form === "small") out.usingSql = "pgc_small(fn_score)";
   else out.usingSql = `fn_score < ${p.using.form === "scoreBelow" ? p.using.n : 50}`;
   // INSERT policies have no USING: give them the same expression as WITH CHECK.
   if (p.operation === "Insert") {
@@ -277,7 +291,7 @@ export function kindsObject(m: KindsSchema): Record<string, unknown> {
   out.functions = [
     {
       name: "pgc_small",
-      arguments: [{ name: "x", type: "integer" }],
+      arguments: [{ name: "x", type: k.functions.argType }],
       returns: "boolean",
       volatility: "immutable",
       body: `SELECT x < ${k.functions.limit}`,
@@ -354,6 +368,7 @@ export const KIND_MUTATIONS = [
   "toggleSequenceUse",
   "changeFunctionLimit",
   "changeFunctionStart",
+  "changeFunctionArgType",
   "toggleTrigger",
   "changeTriggerEvents",
   "changeTriggerBody",
@@ -451,6 +466,9 @@ function mutateKinds(a: KindsSchema, b: KindsSchema, s: KindMutationSeed): strin
       k.functions.start = start;
       return `pgc_start: ${start}`;
     }
+    case "changeFunctionArgType":
+      k.functions.argType = k.functions.argType === "integer" ? "bigint" : "integer";
+      return `pgc_small(x ${k.functions.argType})`;
     case "toggleTrigger":
       if (k.trigger === undefined) k.trigger = { update: s.flag, bump: s.n % 10 };
       else delete k.trigger;
@@ -509,7 +527,7 @@ function mutateKinds(a: KindsSchema, b: KindsSchema, s: KindMutationSeed): strin
     case "changePolicyUsing": {
       const p = pick(k.rls?.policies ?? []);
       if (p === undefined) return undefined;
-      p.using = s.flag ? { form: "baseNotNull" } : { form: "scoreBelow", n: 1 + s.n % 99 };
+      p.using = s.flag ? { form: "baseNotNull" } : usingOf(1 + s.n % 99);
       repin(b);
       return `policy ${p.name} USING ${JSON.stringify(p.using)}`;
     }
@@ -529,7 +547,7 @@ function mutateKinds(a: KindsSchema, b: KindsSchema, s: KindMutationSeed): strin
         permissive: s.flag,
         operation: OPERATIONS[s.n % OPERATIONS.length],
         roles: rolesOf(s.n),
-        using: s.n % 2 === 0 ? { form: "baseNotNull" } : { form: "scoreBelow", n: 1 + s.n % 99 },
+        using: usingOf(s.n),
       });
       repin(b);
       return `add policy p_${i}`;
