@@ -2,15 +2,15 @@
  * Diff of functions and triggers, compared on PostgreSQL's own printed definitions. A function
  * whose body, volatility or security changed is replaced in place; one whose result type or
  * argument list changed is dropped and created again, and whatever rests on it (functions,
- * CHECKs, indexes, triggers) is rebuilt around it — or the plan is refused when that cannot be
- * done correctly (a column default, a view, a policy).
+ * CHECKs, indexes, triggers, policies) is rebuilt around it — or the plan is refused when that
+ * cannot be done correctly (a column default, a view).
  * @module
  */
 import { definitionOf } from "../model/definition.ts";
 import { PgcError } from "../model/errors.ts";
 import { type FunctionPlace, functionPlaces, signatureChanged } from "../model/functions.ts";
 import { tableId } from "../model/ids.ts";
-import type { ConstraintObject, IndexObject, TriggerObject } from "../model/snapshot.ts";
+import type { ConstraintObject, IndexObject, PolicyObject, TriggerObject } from "../model/snapshot.ts";
 import type { Change } from "./change.ts";
 import { type DiffContext, pairs } from "./diff.ts";
 
@@ -77,6 +77,8 @@ export function rebuildFunctionDependents(ctx: DiffContext, changes: Change[]): 
   const dropped = (op: Change["op"]) =>
     new Set(out.filter((c) => c.op === op).map((c) => (c as { from: { id: string } }).from.id));
   const problems: string[] = [];
+  /** Functions whose dependents are dropped and created again around them. */
+  const rebuilt = new Set<string>();
   const queue = out.filter((c) => c.op === "drop_function").map((c) => c.from);
   const seen = new Set<string>();
   while (queue.length > 0) {
@@ -116,32 +118,68 @@ export function rebuildFunctionDependents(ctx: DiffContext, changes: Change[]): 
         );
         queue.push(live);
       } else if (kind === "constraint" && live?.kind === "constraint") {
-        if (dropped("drop_constraint").has(user)) continue;
+        if (dropped("drop_constraint").has(user)) {
+          if (desired !== undefined) rebuilt.add(f.id);
+          continue;
+        }
         if (desired?.kind !== "constraint") {
           problems.push(`${user} (${why}) has no counterpart in the desired schema`);
           continue;
         }
+        rebuilt.add(f.id);
         out.push(
           { op: "drop_constraint", from: live, why },
           { op: "add_constraint", to: desired as ConstraintObject, tableIsNew: false, why },
         );
       } else if (kind === "index" && live?.kind === "index") {
-        if (dropped("drop_index").has(user)) continue;
+        if (dropped("drop_index").has(user)) {
+          if (desired !== undefined) rebuilt.add(f.id);
+          continue;
+        }
         if (desired?.kind !== "index") {
           problems.push(`${user} (${why}) has no counterpart in the desired schema`);
           continue;
         }
+        rebuilt.add(f.id);
         out.push(
           { op: "drop_index", from: live, replacedBy: desired as IndexObject },
           { op: "create_index", to: desired as IndexObject, replaces: live, tableIsNew: false },
         );
       } else if (kind === "trigger" && live?.kind === "trigger") {
-        if (dropped("drop_trigger").has(user)) continue;
+        if (dropped("drop_trigger").has(user)) {
+          if (desired !== undefined) rebuilt.add(f.id);
+          continue;
+        }
         if (desired?.kind !== "trigger") continue;
+        rebuilt.add(f.id);
         out.push(
           { op: "drop_trigger", from: live, why },
           { op: "create_trigger", to: desired as TriggerObject, why },
         );
+      } else if (kind === "policy" && live?.kind === "policy") {
+        if (dropped("drop_policy").has(user)) {
+          if (desired !== undefined) rebuilt.add(f.id);
+          continue;
+        }
+        // Renamed or given other roles in place: it goes before the function and comes back after it instead.
+        const inPlace = out.findIndex((c) =>
+          (c.op === "alter_policy" || c.op === "rename_policy") && c.from.id === user
+        );
+        const target = inPlace >= 0
+          ? (out[inPlace] as { to: PolicyObject }).to
+          : desired?.kind === "policy"
+          ? desired
+          : undefined;
+        if (target === undefined) {
+          problems.push(`${user} (${why}) has no counterpart in the desired schema`);
+          continue;
+        }
+        if (inPlace >= 0) out.splice(inPlace, 1);
+        out.push(
+          { op: "drop_policy", from: live, replacedBy: target, why },
+          { op: "create_policy", to: target, replaces: live, why },
+        );
+        rebuilt.add(f.id);
       } else if (kind === "column" && live?.kind === "column") {
         if (dropped("drop_column").has(user)) continue;
         if (!recreated) continue; // its default changes away from the function, before the drop
@@ -150,6 +188,17 @@ export function rebuildFunctionDependents(ctx: DiffContext, changes: Change[]): 
         problems.push(`${user.slice(user.indexOf(":") + 1)} (${why})`);
       }
     }
+  }
+  // What rests on a function comes back after the tables; an overload it leaves behind (a new
+  // argument list is another function) could make those calls ambiguous then, so a function with
+  // rebuilt dependents goes in the drop phase, after them, unless a column default or a function
+  // still calls it until the pre phase changes them.
+  for (const c of out) {
+    if (c.op !== "drop_function" || c.replacedBy || !rebuilt.has(c.from.id)) continue;
+    const stays = (u: string) =>
+      (u.startsWith("column:") && !dropped("drop_column").has(u)) ||
+      (u.startsWith("function:") && !dropped("drop_function").has(u));
+    if (!(c.from.usedBy ?? []).some(stays)) c.early = true;
   }
   if (problems.length > 0) {
     throw new PgcError(

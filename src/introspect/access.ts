@@ -52,6 +52,18 @@ WHERE a.grantee <> g.owner
                     AND ia.grantee = a.grantee AND ia.privilege_type = a.privilege_type)
 ORDER BY 1, 2, 3, 4, 5`;
 
+/**
+ * Views, materialized views and sequences that grant privileges to a role other than their owner:
+ * such privileges are not modelled yet, so they are listed as not managed (never silently ignored).
+ */
+export const Q_OTHER_GRANTS = `
+SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' ELSE 'sequence' END AS kind,
+       n.nspname AS schema, c.relname AS name
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('v', 'm', 'S') AND n.nspname = ANY($1::text[]) AND c.relacl IS NOT NULL
+  AND EXISTS (SELECT 1 FROM aclexplode(c.relacl) a WHERE a.grantee <> c.relowner)
+ORDER BY 2, 3`;
+
 /** Key of {@link Snapshot.owners} for the owner of objects a plan creates: the role that runs it. */
 export const NEW_OBJECT_OWNER = "*";
 
@@ -135,6 +147,9 @@ export async function readAccess(
     }
   }
   const rows = await db.query<GrantRow>(Q_GRANTS, [present]);
+  for (const r of await db.query<{ kind: string; schema: string; name: string }>(Q_OTHER_GRANTS, [present])) {
+    unmanaged.push(`privileges ${r.kind} ${qualify(r.schema, r.name)}`);
+  }
   if (scope?.grants) {
     for (const r of rows) objects.push(grantOf(r));
     const owners: Record<string, string> = {};

@@ -88,6 +88,10 @@ SELECT ${FN_ID("p", "n")} AS id,
       (SELECT 'trigger:' || un.nspname || '.' || uc.relname || '.' || tg.tgname
        FROM pg_trigger tg JOIN pg_class uc ON uc.oid = tg.tgrelid JOIN pg_namespace un ON un.oid = uc.relnamespace
        WHERE tg.oid = d.objid AND uc.relkind IN ('r', 'p') AND NOT tg.tgisinternal AND tg.tgparentid = 0)
+    WHEN d.classid = 'pg_policy'::regclass THEN
+      (SELECT 'policy:' || un.nspname || '.' || uc.relname || '.' || pol.polname
+       FROM pg_policy pol JOIN pg_class uc ON uc.oid = pol.polrelid JOIN pg_namespace un ON un.oid = uc.relnamespace
+       WHERE pol.oid = d.objid AND uc.relkind IN ('r', 'p'))
   END AS modelled,
   pg_describe_object(d.classid, d.objid, d.objsubid) AS description
 FROM pg_proc p

@@ -15,6 +15,7 @@ import {
   Q_CONSTRAINTS,
   Q_ENUMS,
   Q_INDEXES,
+  Q_INSTALLED_EXTENSIONS,
   Q_OWNED_SEQUENCES,
   Q_SCHEMAS,
   Q_TABLES,
@@ -182,6 +183,8 @@ export async function introspect(db: Queryable, opts: IntrospectOptions = {}): P
     ].sort();
     if (opts.manages) snap.manages = opts.manages;
     if (access.owners) snap.owners = access.owners;
+    const installed = await db.query<{ name: string; schema: string }>(Q_INSTALLED_EXTENSIONS);
+    if (installed.length > 0) snap.installedExtensions = installed.map((r) => ({ name: r.name, schema: r.schema }));
     return snap;
   } finally {
     await db.query("SELECT set_config('search_path', $1, false)", [path]);

@@ -175,3 +175,10 @@ SELECT kind, name FROM (
     AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e')
 ) u
 ORDER BY 1, 2`;
+
+/** Every installed extension but plpgsql (always there), with its schema, sorted by name. */
+export const Q_INSTALLED_EXTENSIONS = `
+SELECT e.extname AS name, n.nspname AS schema
+FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+WHERE e.extname <> 'plpgsql'
+ORDER BY e.extname COLLATE "C"`;

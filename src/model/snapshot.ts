@@ -368,6 +368,12 @@ export interface Snapshot {
    * owner's own privileges are implicit and never planned.
    */
   owners?: Record<string, string>;
+  /**
+   * Every extension installed in the database (name and schema), managed or not, sorted by name.
+   * Not compared: loading this snapshot's DDL into the shadow needs them first (a column of type
+   * citext), whether or not a schema.yaml manages them.
+   */
+  installedExtensions?: Array<{ name: string; schema: string }>;
 }
 
 /** Build a snapshot from a list of objects (later duplicates win, which never happens in practice). */
@@ -403,6 +409,7 @@ export function restrictToSchemas(snap: Snapshot, schemas: string[]): Snapshot {
   if (snap.unmanaged) out.unmanaged = snap.unmanaged;
   if (snap.manages) out.manages = snap.manages;
   if (snap.owners) out.owners = snap.owners;
+  if (snap.installedExtensions) out.installedExtensions = snap.installedExtensions;
   return out;
 }
 

@@ -77,6 +77,14 @@ export function snapshotStatements(snap: Snapshot): SnapshotStatement[][] {
     ),
   );
   sections.push(objectsOfKind(snap, "extension").map((e) => one(createExtensionSql(e), e.id)));
+  // Extensions installed but not managed: what rests on them (a citext column) needs them to load.
+  const managed = new Set(objectsOfKind(snap, "extension").map((e) => e.name));
+  sections.push(
+    (snap.installedExtensions ?? []).filter((e) => !managed.has(e.name)).map((e) => ({
+      sql: `CREATE EXTENSION IF NOT EXISTS ${quoteIdent(e.name)} SCHEMA ${quoteIdent(e.schema)};`,
+      ids: [],
+    })),
+  );
   sections.push(objectsOfKind(snap, "enum").map((e) => one(createEnumSql(e), e.id)));
   sections.push(objectsOfKind(snap, "domain").map((d) => one(createDomainSql(d), d.id)));
   const sequences = objectsOfKind(snap, "sequence");

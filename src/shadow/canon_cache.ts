@@ -26,6 +26,7 @@ export function snapshotToJson(snap: Snapshot): string {
     unmanaged: snap.unmanaged ?? [],
     ...(snap.manages ? { manages: snap.manages } : {}),
     ...(snap.owners ? { owners: snap.owners } : {}),
+    ...(snap.installedExtensions ? { installedExtensions: snap.installedExtensions } : {}),
   });
 }
 
@@ -37,11 +38,13 @@ export function snapshotFromJson(json: string): Snapshot {
     unmanaged?: string[];
     manages?: ManagedScope;
     owners?: Record<string, string>;
+    installedExtensions?: Snapshot["installedExtensions"];
   };
   const snap = snapshotOf(data.objects, data.schemas);
   snap.unmanaged = data.unmanaged ?? [];
   if (data.manages) snap.manages = data.manages;
   if (data.owners) snap.owners = data.owners;
+  if (data.installedExtensions) snap.installedExtensions = data.installedExtensions;
   return snap;
 }
 

@@ -25,6 +25,7 @@ import { keepExecuteGrants } from "../model/functions.ts";
 import { createExtensionSql } from "../model/access.ts";
 import { extensionId } from "../model/ids.ts";
 import { keepSerialSequences } from "../model/serial.ts";
+import { BUNDLED_EXTENSIONS } from "../db/pglite_extensions.ts";
 
 /** Load statements into the shadow and read them back once (cached). */
 async function printOnce(shadow: Shadow, statements: DdlStatement[], schemas: string[]): Promise<Snapshot> {
@@ -130,11 +131,16 @@ export function canonicalizeScript(shadow: Shadow, text: string, file: string): 
  * result is the live schema as PostgreSQL would show it after them.
  */
 export async function canonicalizeLive(shadow: Shadow, live: Snapshot, after: string[] = []): Promise<Snapshot> {
+  // Extensions the live schema may rest on; the embedded shadow can only create those PGlite
+  // bundles (asking for another would only send every load down the one-by-one path below).
+  const embedded = (await shadow.identity()).startsWith("pglite");
+  const installed = (live.installedExtensions ?? []).filter((e) => !embedded || BUNDLED_EXTENSIONS.includes(e.name));
+  shadow.need?.(installed.map((e) => e.name));
   // The roles live policies name exist on the live server, not necessarily in the shadow.
   const roles = ensureRolesSql(policyRolesOf(live));
   const statements = [
     ...(roles === undefined ? [] : [{ sql: roles, ids: [] as string[] }]),
-    ...snapshotStatements(live).flat(),
+    ...snapshotStatements({ ...live, installedExtensions: installed }).flat(),
     ...after.map((sql) => ({ sql, ids: [] as string[] })),
   ].map((st) => ({ sql: st.sql.replace(/;$/, ""), ids: st.ids }));
   const key = await canonKey(await shadow.identity(), live.schemas, statements.map((s) => s.sql).join(";\n"));

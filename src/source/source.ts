@@ -4,6 +4,7 @@
  * @module
  */
 import { isDatabaseUrl, openDatabase } from "../db/open.ts";
+import { BUNDLED_EXTENSIONS } from "../db/pglite_extensions.ts";
 import type { Queryable } from "../db/queryable.ts";
 import { introspect } from "../introspect/introspect.ts";
 import { formatRef, PgcError } from "../model/errors.ts";
@@ -98,7 +99,34 @@ function schemaWarnings(schema: Schema): string[] {
 
 /** Canonicalise a `.sql` file through the shadow. */
 export async function loadSqlSource(path: string, shadow: Shadow): Promise<FileSchema> {
-  return { snapshot: await canonicalizeScript(shadow, await readText(path), path), warnings: [], renames: [] };
+  const text = await readText(path);
+  return {
+    snapshot: await withBundledExtensions(shadow, () => canonicalizeScript(shadow, text, path)),
+    warnings: [],
+    renames: [],
+  };
+}
+
+/**
+ * Run a canonicalisation of a script; when the embedded shadow says an extension the script
+ * creates "is not available" and PGlite bundles it, start the shadow again with that bundle and
+ * retry (a schema.yaml names its extensions up front; a script only says so by failing).
+ */
+async function withBundledExtensions<T>(shadow: Shadow, f: () => Promise<T>): Promise<T> {
+  const tried = new Set<string>();
+  for (;;) {
+    try {
+      return await f();
+    } catch (e) {
+      if (!(e instanceof PgcError) || e.code !== "sql_invalid" || shadow.need === undefined) throw e;
+      const missing = [e.message, ...e.problems.map((p) => p.message)]
+        .flatMap((m) => [...m.matchAll(/extension "([^"]+)" is not available/g)].map((x) => x[1]))
+        .filter((n) => BUNDLED_EXTENSIONS.includes(n) && !tried.has(n));
+      if (missing.length === 0) throw e;
+      for (const n of missing) tried.add(n);
+      shadow.need(missing);
+    }
+  }
 }
 
 /** Load a file source (YAML or SQL). */

@@ -76,6 +76,8 @@ export interface ColumnModel {
   checkName?: string;
   /** `comment`. */
   comment?: string;
+  /** Used by a view or a policy (see kinds_arbitraries.ts): never dropped by a mutation. */
+  pinned?: boolean;
 }
 
 /** A foreign key onto an earlier table's primary key. */
@@ -829,7 +831,7 @@ export interface MutationSeed {
   check: CheckSeed;
 }
 
-const mutationSeedArb: fc.Arbitrary<MutationSeed> = fc.record({
+export const mutationSeedArb: fc.Arbitrary<MutationSeed> = fc.record({
   kind: fc.constantFrom(...MUTATIONS),
   table: fc.nat(10),
   pick: fc.nat(30),
@@ -876,7 +878,7 @@ function usesColumn(name: string): (keys: string[]) => boolean {
 }
 
 /** Apply one mutation to `b` (a copy is changed); returns a description, or undefined for a no-op. */
-function mutate(a: SchemaModel, b: SchemaModel, s: MutationSeed): string | undefined {
+export function mutate(a: SchemaModel, b: SchemaModel, s: MutationSeed): string | undefined {
   const t = b.tables[s.table % b.tables.length];
   const where = `${t.schema}.${t.name}`;
   const pkCols = new Set(t.pk?.columns ?? []);
@@ -893,7 +895,7 @@ function mutate(a: SchemaModel, b: SchemaModel, s: MutationSeed): string | undef
       return `add column ${where}.${name}`;
     }
     case "dropColumn": {
-      const col = pickOf(t.columns.filter((c) => !pkCols.has(c.name)));
+      const col = pickOf(t.columns.filter((c) => !pkCols.has(c.name) && !c.pinned));
       if (col === undefined || t.columns.length < 2) return undefined;
       const uses = usesColumn(col.name);
       t.columns = t.columns.filter((c) => c !== col);
