@@ -15,24 +15,8 @@ import { resolveType } from "../src/yaml/portable_types.ts";
 import type { Shadow } from "../src/shadow/shadow.ts";
 import { schemaYamlArb } from "./support/arbitraries.ts";
 import { cli, tempFile } from "./support/cli.ts";
-import { ENGINES, pgliteDb, serverDb, type TestDb } from "./support/db.ts";
-
-/** Pull `db` to a file and plan that file against `db`: the pulled text and the plan's exit. */
-async function pullAndReplan(db: TestDb): Promise<{ yaml: string; doc: Record<string, unknown> }> {
-  const dir = await Deno.makeTempDir({ prefix: "pgc_pull_" });
-  try {
-    const file = `${dir}/schema.yaml`;
-    const pulled = await cli(["pull", "--db", db.url, "-o", file]);
-    equal(pulled.code, 0, pulled.stderr);
-    const yaml = await Deno.readTextFile(file);
-    const plan = await cli(["plan", "--schema", file, "--db", db.url, "--format", "json", "--exit-code"]);
-    equal(plan.code, 0, `plan of the pulled file is not empty:\n${plan.stdout}\n${plan.stderr}\n--- pulled\n${yaml}`);
-    equal(JSON.parse(plan.stdout).changes, 0);
-    return { yaml, doc: parse(yaml) };
-  } finally {
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
-  }
-}
+import { pullAndReplan } from "./support/pull.ts";
+import { ENGINES, pgliteDb, serverDb } from "./support/db.ts";
 
 type Item = Record<string, unknown>;
 const tableOf = (doc: Record<string, unknown>, name: string): Item =>

@@ -4,31 +4,13 @@
  * exactly, `sql:` in its load slot otherwise) and the pulled file plans to zero statements.
  */
 import assert, { equal, match } from "node:assert/strict";
-import { parse } from "yaml";
 import { PgcError } from "../mod.ts";
 import { sqlItems } from "../src/pull/sql_items.ts";
 import { snapshotOf } from "../src/model/snapshot.ts";
-import { cli } from "./support/cli.ts";
-import { ENGINES, serverDb, type TestDb } from "./support/db.ts";
+import { pullAndReplan } from "./support/pull.ts";
+import { ENGINES, serverDb } from "./support/db.ts";
 
 type Item = Record<string, unknown>;
-
-/** Pull `db` to a file, plan that file against `db` (zero statements) and return the document. */
-async function pullAndReplan(db: TestDb): Promise<{ doc: Item; stderr: string }> {
-  const dir = await Deno.makeTempDir({ prefix: "pgc_pullk_" });
-  try {
-    const file = `${dir}/schema.yaml`;
-    const pulled = await cli(["pull", "--db", db.url, "-o", file]);
-    equal(pulled.code, 0, pulled.stderr);
-    const yaml = await Deno.readTextFile(file);
-    const plan = await cli(["plan", "--schema", file, "--db", db.url, "--format", "json", "--exit-code"]);
-    equal(plan.code, 0, `plan of the pulled file is not empty:\n${plan.stdout}\n${plan.stderr}\n--- pulled\n${yaml}`);
-    equal(JSON.parse(plan.stdout).changes, 0);
-    return { doc: parse(yaml), stderr: pulled.stderr };
-  } finally {
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
-  }
-}
 
 const sqlOf = (doc: Item): Array<string | { sql: string; load: string }> =>
   (doc.sql ?? []) as Array<string | { sql: string; load: string }>;

@@ -5,33 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { cli, tempFile } from "./support/cli.ts";
-import { ENGINES, type TestDb } from "./support/db.ts";
-
-interface PlannedStep {
-  op: string;
-  sql: string;
-  phase: string;
-}
-
-/** Plan the database → `desired` (SQL text), apply it, and return the statements it ran. */
-async function converge(db: TestDb, desired: string): Promise<string[]> {
-  const to = await tempFile("desired.sql", desired);
-  const file = to.replace(/desired\.sql$/, "migration.sql");
-  const planned = await cli(["plan", "--from", db.url, "--to", to, "--allow-destructive", "-o", file]);
-  assert.equal(planned.code, 0, planned.stderr);
-  const steps = await planSteps(db, to);
-  const applied = await cli(["apply", file, "--db", db.url]);
-  assert.equal(applied.code, 0, applied.stdout + applied.stderr);
-  const again = await planSteps(db, to);
-  assert.deepEqual(again.map((s) => s.sql), [], "planning again after apply gives nothing");
-  return steps.map((s) => s.sql);
-}
-
-async function planSteps(db: TestDb, to: string): Promise<PlannedStep[]> {
-  const r = await cli(["plan", "--from", db.url, "--to", to, "--allow-destructive", "--format", "json"]);
-  assert.equal(r.code, 0, r.stderr);
-  return JSON.parse(r.stdout).steps as PlannedStep[];
-}
+import { converge, type PlannedStep } from "./support/converge.ts";
+import { ENGINES } from "./support/db.ts";
 
 const TABLE = "CREATE TABLE public.t (id int PRIMARY KEY, a int, b text);";
 
