@@ -4,6 +4,41 @@
  * introspection code. Every object has a stable id and one canonical definition string.
  * @module
  */
+import type {
+  DomainObject,
+  FunctionObject,
+  SequenceObject,
+  SequenceOptions,
+  TriggerObject,
+  ViewObject,
+} from "./program_objects.ts";
+import type {
+  ExtensionObject,
+  GrantObject,
+  ManagedScope,
+  PolicyObject,
+  RlsObject,
+  RoleObject,
+} from "./security_objects.ts";
+
+export type {
+  DomainObject,
+  FunctionObject,
+  SequenceObject,
+  SequenceOptions,
+  TriggerObject,
+  ViewObject,
+} from "./program_objects.ts";
+export type {
+  ExtensionObject,
+  GrantObject,
+  ManagedScope,
+  PolicyCommand,
+  PolicyObject,
+  RlsObject,
+  RoleObject,
+} from "./security_objects.ts";
+export { PUBLIC_GRANTEE } from "./security_objects.ts";
 
 /** Constraint kinds as in `pg_constraint.contype` (NOT NULL rows are not constraints here). */
 export type ConstraintType = "p" | "u" | "f" | "c" | "x";
@@ -144,188 +179,6 @@ export interface CommentObject {
   text: string;
 }
 
-/**
- * A function (`prokind = 'f'`, not owned by an extension). Overloads are distinct objects: the id
- * carries the identity argument types.
- */
-export interface FunctionObject {
-  /** Discriminant. */
-  kind: "function";
-  /** `function:<schema>.<name>(<identity argument types>)`. */
-  id: string;
-  /** Schema name, unquoted. */
-  schema: string;
-  /** Function name, unquoted. */
-  name: string;
-  /** Identity argument types as PostgreSQL prints them (`integer, text`): what DROP/GRANT name. */
-  args: string;
-  /** `pg_get_functiondef()` without its trailing newline: `CREATE OR REPLACE FUNCTION …`. */
-  definition: string;
-  /** `pg_get_function_arguments()`: names, types and defaults. */
-  arguments: string;
-  /** `pg_get_function_identity_arguments()`: input names and types (a change needs DROP + CREATE). */
-  identityArguments: string;
-  /** Output parameters, `name type, …` (a change needs DROP + CREATE). */
-  outArguments: string;
-  /** How many input arguments have defaults (removing one needs DROP + CREATE). */
-  defaults: number;
-  /** `pg_get_function_result()` (a change needs DROP + CREATE). */
-  result: string;
-  /** Language name (`sql`, `plpgsql`, …). */
-  language: string;
-  /**
-   * Who may EXECUTE it besides its owner, sorted: `PUBLIC`, role names, `role WITH GRANT OPTION`.
-   * Read from `proacl` (NULL means PostgreSQL's default: `PUBLIC`).
-   */
-  execute: string[];
-  /** Ids of modelled objects it depends on per `pg_depend` (ordering only, never compared). */
-  dependsOn?: string[];
-  /** Ids of objects that depend on it per `pg_depend` (`other:<description>` when not modelled). */
-  usedBy?: string[];
-}
-
-/** A (non-internal) trigger on a table. */
-export interface TriggerObject {
-  /** Discriminant. */
-  kind: "trigger";
-  /** `trigger:<schema>.<table>.<name>`. */
-  id: string;
-  /** Schema name, unquoted. */
-  schema: string;
-  /** Table name, unquoted. */
-  table: string;
-  /** Trigger name, unquoted. */
-  name: string;
-  /** `pg_get_triggerdef()` output: `CREATE TRIGGER … EXECUTE FUNCTION …`. */
-  definition: string;
-  /** `tgenabled`: `O` origin (default), `D` disabled, `R` replica, `A` always. */
-  enabled: "O" | "D" | "R" | "A";
-  /** Id of the function it executes. */
-  function: string;
-}
-
-/**
- * A role (cluster-wide). Only roles named in schema.yaml are read and compared; other roles of the
- * cluster are never listed, changed or dropped.
- */
-export interface RoleObject {
-  /** Discriminant. */
-  kind: "role";
-  /** `role:<name>`. */
-  id: string;
-  /** Role name, unquoted. */
-  name: string;
-  /** `rolcanlogin`. */
-  login: boolean;
-  /** `rolbypassrls`. */
-  bypassRls: boolean;
-  /** Roles this role is granted to (`GRANT <name> TO <member>`), sorted. */
-  members: string[];
-}
-
-/** One privilege of one grantee on a table or schema (from `aclexplode`). */
-export interface GrantObject {
-  /** Discriminant. */
-  kind: "grant";
-  /** `grant:<object id>:<grantee>:<privilege>`. */
-  id: string;
-  /** Schema of the object (the schema itself for a schema grant). */
-  schema: string;
-  /** `table` or `schema`. */
-  on: "table" | "schema";
-  /** Table name, for a table grant. */
-  table?: string;
-  /** Grantee role name, or {@link PUBLIC_GRANTEE}. */
-  grantee: string;
-  /** Privilege keyword as `aclexplode` prints it (`SELECT`, `USAGE`, …). */
-  privilege: string;
-  /** Granted WITH GRANT OPTION. */
-  grantable: boolean;
-  /** Role to `SET ROLE` to before granting (`runAs`); not compared (the grantor is not modelled). */
-  runAs?: string;
-}
-
-/** An extension. Its schema and version are part of it only when schema.yaml names them. */
-export interface ExtensionObject {
-  /** Discriminant. */
-  kind: "extension";
-  /** `extension:<name>`. */
-  id: string;
-  /** Extension name. */
-  name: string;
-  /** Schema it is installed in (compared only when declared). */
-  schema?: string;
-  /** `extversion` (compared only when declared). */
-  version?: string;
-}
-
-/** The grantee name standing for PUBLIC (no role can be called `public`). */
-export const PUBLIC_GRANTEE = "public";
-
-/**
- * Objects outside the managed schemas that a schema.yaml puts under management: they are read
- * from a live database only within this scope, so nothing else of the cluster is ever touched.
- */
-export interface ManagedScope {
-  /** Roles (by name) whose attributes and memberships are managed, sorted. */
-  roles: string[];
-  /** Extensions managed, and whether their schema and version are compared, sorted by name. */
-  extensions: Array<{ name: string; schema: boolean; version: boolean }>;
-  /** True when the file has a `grants` section: every privilege in the managed schemas is then managed. */
-  grants: boolean;
-}
-
-/** The command a policy applies to (`pg_policy.polcmd`, spelled as in CREATE POLICY). */
-export type PolicyCommand = "ALL" | "SELECT" | "INSERT" | "UPDATE" | "DELETE";
-
-/**
- * Row-level security switches of a table, an object of its own so that turning them on or off
- * is a change with its own statement and hazards. Present only when at least one is on.
- */
-export interface RlsObject {
-  /** Discriminant. */
-  kind: "rls";
-  /** `rls:<schema>.<table>`. */
-  id: string;
-  /** Schema name, unquoted. */
-  schema: string;
-  /** Table name, unquoted. */
-  table: string;
-  /** `relrowsecurity`: ENABLE ROW LEVEL SECURITY. */
-  enabled: boolean;
-  /** `relforcerowsecurity`: FORCE ROW LEVEL SECURITY (policies apply to the table owner too). */
-  forced: boolean;
-}
-
-/** A row-level security policy. */
-export interface PolicyObject {
-  /** Discriminant. */
-  kind: "policy";
-  /** `policy:<schema>.<table>.<name>`. */
-  id: string;
-  /** Schema name, unquoted. */
-  schema: string;
-  /** Table name, unquoted. */
-  table: string;
-  /** Policy name, unquoted. */
-  name: string;
-  /** PERMISSIVE (true) or RESTRICTIVE. */
-  permissive: boolean;
-  /** The command it applies to. */
-  command: PolicyCommand;
-  /** Role names, unquoted, sorted byte-wise; empty means PUBLIC. */
-  roles: string[];
-  /** `pg_get_expr()` of the USING expression. */
-  using?: string;
-  /** `pg_get_expr()` of the WITH CHECK expression. */
-  withCheck?: string;
-  /**
-   * Ids of the columns its expressions use (from `pg_depend`, any table), sorted. Not part of the
-   * definition: it tells plan which policies must be rebuilt around a column type change.
-   */
-  uses?: string[];
-}
-
 /** Every object kind of the model: a closed union, so switches over `kind` are exhaustive. */
 export type DbObject =
   | SchemaObject
@@ -425,83 +278,4 @@ export function schemaOf(o: DbObject): string {
     default:
       return o.schema;
   }
-}
-
-/** The parameters of a sequence, as `pg_sequence` holds them (bigint values as decimal text). */
-export interface SequenceOptions {
-  /** `format_type()` of the sequence's data type: `smallint`, `integer` or `bigint`. */
-  type: string;
-  /** START WITH. */
-  start: string;
-  /** INCREMENT BY. */
-  increment: string;
-  /** MINVALUE. */
-  min: string;
-  /** MAXVALUE. */
-  max: string;
-  /** CACHE. */
-  cache: string;
-  /** CYCLE. */
-  cycle: boolean;
-}
-
-/** A view or materialized view (kind `matview`). */
-export interface ViewObject {
-  /** Discriminant: `view` or `matview`. */
-  kind: "view" | "matview";
-  /** `view:<schema>.<name>` or `matview:<schema>.<name>`. */
-  id: string;
-  /** Schema name, unquoted. */
-  schema: string;
-  /** View name, unquoted. */
-  name: string;
-  /** Output columns in order: name (quoted) and `format_type()`, e.g. `x integer`. */
-  columns: string[];
-  /** `pg_get_viewdef(oid, true)` without its trailing semicolon. */
-  definition: string;
-  /** `reloptions` (`security_barrier=true`, `check_option=local`, `fillfactor=70`), sorted. */
-  options: string[];
-  /**
-   * Ids of the objects the view's query rests on (tables, columns, views, constraints, types,
-   * sequences), read from `pg_depend`, sorted. Derived from the definition: ordering only, never compared.
-   */
-  dependsOn: string[];
-}
-
-/** A sequence that is not part of a serial or identity column. */
-export interface SequenceObject {
-  /** Discriminant. */
-  kind: "sequence";
-  /** `sequence:<schema>.<name>`. */
-  id: string;
-  /** Schema name, unquoted. */
-  schema: string;
-  /** Sequence name, unquoted. */
-  name: string;
-  /** Its parameters. */
-  options: SequenceOptions;
-  /** `OWNED BY`: the owning column, when it has one. */
-  ownedBy?: { schema: string; table: string; column: string };
-}
-
-/** A domain: base type, collation, default, NOT NULL and named CHECK constraints. */
-export interface DomainObject {
-  /** Discriminant. */
-  kind: "domain";
-  /** `domain:<schema>.<name>`. */
-  id: string;
-  /** Schema name, unquoted. */
-  schema: string;
-  /** Domain name, unquoted. */
-  name: string;
-  /** `format_type()` of the base type. */
-  baseType: string;
-  /** Collation when it differs from the base type's, already quoted. */
-  collation?: string;
-  /** `pg_get_expr()` of the default. */
-  default?: string;
-  /** NOT NULL. */
-  notNull: boolean;
-  /** CHECK constraints by name (sorted): `pg_get_constraintdef()` output. */
-  checks: Array<{ name: string; definition: string }>;
 }
