@@ -19,45 +19,12 @@ import {
   openDatabase,
   renderSnapshotSql,
 } from "../mod.ts";
-import { qualify } from "../src/model/quote.ts";
 import { renderSchemaDdl } from "../src/render/schema_ddl.ts";
 import { loadSchemaYaml } from "../src/yaml/load.ts";
-import {
-  type SchemaModel,
-  schemaModelArb,
-  schemaPairArb,
-  schemaYamlArb,
-  shuffledObject,
-  toYaml,
-} from "./support/arbitraries.ts";
+import { schemaModelArb, schemaPairArb, schemaYamlArb, shuffledObject, toYaml } from "./support/arbitraries.ts";
 import { serverDb } from "./support/db.ts";
 import { about, holds, migrate, planFromDb, renderByName, stepsText, withPool } from "./support/property_harness.ts";
-
-/** Insert one row of defaults into every table that accepts it; returns row counts by table. */
-async function insertDefaultRows(url: string, m: SchemaModel): Promise<Map<string, number>> {
-  const db = await openDatabase(url);
-  try {
-    for (const t of m.tables) {
-      // A table with a NOT NULL column and no default refuses the row: it simply stays empty.
-      await db.exec(`INSERT INTO ${qualify(t.schema, t.name)} DEFAULT VALUES`).catch(() => {});
-    }
-    return await rowCounts(db, m);
-  } finally {
-    await db.close();
-  }
-}
-
-async function rowCounts(
-  db: { query<T>(sql: string): Promise<T[]> },
-  m: SchemaModel,
-): Promise<Map<string, number>> {
-  const counts = new Map<string, number>();
-  for (const t of m.tables) {
-    const [row] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${qualify(t.schema, t.name)}`);
-    counts.set(`${t.schema}.${t.name}`, row.n);
-  }
-  return counts;
-}
+import { insertDefaultRows, rowCounts } from "./support/property_harness.ts";
 
 /** Counterexamples found before, run first every time (as plain YAML, like the generated ones). */
 const KNOWN_YAML: string[] = [

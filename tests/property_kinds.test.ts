@@ -19,10 +19,8 @@ import {
   openDatabase,
   renderSnapshotSql,
 } from "../mod.ts";
-import { qualify } from "../src/model/quote.ts";
 import type { Snapshot } from "../src/model/snapshot.ts";
 import { ensureRolesSql } from "../src/render/policy_sql.ts";
-import type { SchemaModel } from "./support/arbitraries.ts";
 import { ENGINES, SERVER_URL, type TestDb } from "./support/db.ts";
 import {
   kindsPairArb,
@@ -43,6 +41,7 @@ import {
   stepsText,
   withPool,
 } from "./support/property_harness.ts";
+import { insertDefaultRows, rowCounts } from "./support/property_harness.ts";
 
 /** Run counts per engine: server databases are cheap, embedded ones boot PGlite for each run. */
 const RUNS = { yaml: 12, server: 10, pglite: 4 };
@@ -83,28 +82,6 @@ function roleNames(yaml: string, m: KindsSchema): string[] {
     const match = yaml.match(new RegExp(`(${ROLE_TOKEN}[a-z0-9_]*${r})\\b`));
     return match ? match[1] : `${ROLE_TOKEN}${r}`;
   });
-}
-
-/** Insert one row of defaults into every table; returns row counts by table. */
-async function insertDefaultRows(url: string, m: SchemaModel): Promise<Map<string, number>> {
-  const db = await openDatabase(url);
-  try {
-    for (const t of m.tables) {
-      await db.exec(`INSERT INTO ${qualify(t.schema, t.name)} DEFAULT VALUES`).catch(() => {});
-    }
-    return await rowCounts(db, m);
-  } finally {
-    await db.close();
-  }
-}
-
-async function rowCounts(db: { query<T>(sql: string): Promise<T[]> }, m: SchemaModel): Promise<Map<string, number>> {
-  const counts = new Map<string, number>();
-  for (const t of m.tables) {
-    const [row] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${qualify(t.schema, t.name)}`);
-    counts.set(`${t.schema}.${t.name}`, row.n);
-  }
-  return counts;
 }
 
 Deno.test("[pglite] diff(s, s) is empty for generated schemas holding every kind", async () => {

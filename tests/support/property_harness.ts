@@ -17,11 +17,14 @@ import {
   writeMigration,
 } from "../../mod.ts";
 import { cacheDir } from "../../src/db/cache_dir.ts";
+import { openDatabase } from "../../src/db/open.ts";
+import { qualify } from "../../src/model/quote.ts";
 import { type Snapshot, snapshotOf } from "../../src/model/snapshot.ts";
 import type { Plan } from "../../src/plan/plan.ts";
 import { fileKey } from "../../src/shadow/canon_cache.ts";
 import type { Shadow } from "../../src/shadow/shadow.ts";
 import type { SourceSpec } from "../../src/source/source.ts";
+import type { SchemaModel } from "./arbitraries.ts";
 
 /** The seed every property runs with. */
 export const SEED: number = Number(Deno.env.get("PGCONVERGE_PROPERTY_SEED") ?? "20250611");
@@ -195,4 +198,31 @@ export function renderByName(snap: Snapshot): string {
 /** A plan's statements, one per line, for messages. */
 export function stepsText(plan: Plan): string {
   return plan.steps.map((s) => `  ${s.sql}`).join("\n");
+}
+
+/** Insert one row of defaults into every table that accepts it; returns row counts by table. */
+export async function insertDefaultRows(url: string, m: SchemaModel): Promise<Map<string, number>> {
+  const db = await openDatabase(url);
+  try {
+    for (const t of m.tables) {
+      // A table with a NOT NULL column and no default refuses the row: it simply stays empty.
+      await db.exec(`INSERT INTO ${qualify(t.schema, t.name)} DEFAULT VALUES`).catch(() => {});
+    }
+    return await rowCounts(db, m);
+  } finally {
+    await db.close();
+  }
+}
+
+/** Row counts by table (`schema.table`), to prove a migration kept the rows. */
+export async function rowCounts(
+  db: { query<T>(sql: string): Promise<T[]> },
+  m: SchemaModel,
+): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const t of m.tables) {
+    const [row] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${qualify(t.schema, t.name)}`);
+    counts.set(`${t.schema}.${t.name}`, row.n);
+  }
+  return counts;
 }
