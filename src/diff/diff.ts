@@ -6,7 +6,7 @@
  */
 import { definitionOf } from "../model/definition.ts";
 import type { DbObject, Snapshot } from "../model/snapshot.ts";
-import { compareIds, snapshotOf } from "../model/snapshot.ts";
+import { compareIds, objectsOfKind, snapshotOf } from "../model/snapshot.ts";
 import type { Change } from "./change.ts";
 import { diffColumns } from "./columns.ts";
 import { diffComments } from "./comments.ts";
@@ -100,9 +100,7 @@ export function pairs<K extends DbObject["kind"]>(
 ): { from: Map<string, Extract<DbObject, { kind: K }>>; to: Map<string, Extract<DbObject, { kind: K }>> } {
   const pick = (s: Snapshot) => {
     const m = new Map<string, Extract<DbObject, { kind: K }>>();
-    for (const o of [...s.objects.values()].sort((a, b) => compareIds(a.id, b.id))) {
-      if (o.kind === kind) m.set(o.id, o as Extract<DbObject, { kind: K }>);
-    }
+    for (const o of objectsOfKind(s, kind)) m.set(o.id, o);
     return m;
   };
   return { from: pick(ctx.from), to: pick(ctx.to) };

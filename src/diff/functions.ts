@@ -2,8 +2,8 @@
  * Diff of functions and triggers, compared on PostgreSQL's own printed definitions. A function
  * whose body, volatility or security changed is replaced in place; one whose result type or
  * argument list changed is dropped and created again, and whatever rests on it (functions,
- * CHECKs, indexes, triggers, policies) is rebuilt around it — or the plan is refused when that
- * cannot be done correctly (a column default, a view).
+ * CHECKs, indexes, triggers, policies, views) is rebuilt around it — or the plan is refused when
+ * that cannot be done correctly (a column default).
  * @module
  */
 import { definitionOf } from "../model/definition.ts";
@@ -180,6 +180,18 @@ export function rebuildFunctionDependents(ctx: DiffContext, changes: Change[]): 
           { op: "create_policy", to: target, replaces: live, why },
         );
         rebuilt.add(f.id);
+      } else if ((kind === "view" || kind === "matview") && live !== undefined) {
+        // The view diff drops and recreates views over a function that goes or changes signature
+        // (diff/views.ts); one only reached through another function's rebuild cannot be.
+        if (dropped("drop_view").has(user)) {
+          if (desired !== undefined) rebuilt.add(f.id);
+          continue;
+        }
+        problems.push(`${kind} ${user.slice(user.indexOf(":") + 1)} (${why})`);
+      } else if (kind === "domain" && live?.kind === "domain") {
+        // A domain dropped for good goes first; one that stays would need rebuilding with every column of it.
+        if (dropped("drop_domain").has(user) && desired === undefined) continue;
+        problems.push(`domain ${user.slice("domain:".length)} (${why})`);
       } else if (kind === "column" && live?.kind === "column") {
         if (dropped("drop_column").has(user)) continue;
         if (!recreated) continue; // its default changes away from the function, before the drop

@@ -3,14 +3,16 @@
  * (`CREATE OR REPLACE VIEW`) when its existing columns keep their names and types, else dropped
  * and created again; a materialized view is always dropped and created again, with its indexes.
  * Views resting on anything this plan drops or changes incompatibly (a column whose type
- * changes, a dropped column or table, a view that is itself recreated) are dropped first and
+ * changes, a dropped column or table, a function dropped or whose signature changes, a view that
+ * is itself recreated) are dropped first and
  * recreated afterwards, whatever their own definition says: PostgreSQL refuses those changes
  * while a view depends on them. Dependencies come from `pg_depend` (`ViewObject.dependsOn`).
  * @module
  */
 import { definitionOf } from "../model/definition.ts";
+import { signatureChanged } from "../model/functions.ts";
 import type { IndexObject, Snapshot, ViewObject } from "../model/snapshot.ts";
-import { compareIds } from "../model/snapshot.ts";
+import { compareIds, objectsOfKind } from "../model/snapshot.ts";
 import { isMatviewIndex, viewDepths } from "../render/view_sql.ts";
 import type { Change } from "./change.ts";
 import type { DiffContext } from "./diff.ts";
@@ -31,11 +33,8 @@ export interface ViewDiff {
 }
 
 function viewsOf(s: Snapshot): Map<string, ViewObject> {
-  const m = new Map<string, ViewObject>();
-  for (const o of [...s.objects.values()].sort((a, b) => compareIds(a.id, b.id))) {
-    if (o.kind === "view" || o.kind === "matview") m.set(o.id, o);
-  }
-  return m;
+  const views: ViewObject[] = [...objectsOfKind(s, "view"), ...objectsOfKind(s, "matview")];
+  return new Map(views.sort((a, b) => compareIds(a.id, b.id)).map((v) => [v.id, v]));
 }
 
 /**
@@ -57,6 +56,8 @@ export function goneUnderViews(from: Snapshot, to: Snapshot): Set<string> {
       if (base(o) !== base(t) || o.collation !== t.collation || needsRebuild(o, t)) out.add(o.id);
     } else if (o.kind === "constraint" || o.kind === "domain") {
       if (definitionOf(o) !== definitionOf(t)) out.add(o.id);
+    } else if (o.kind === "function" && t.kind === "function" && signatureChanged(o, t)) {
+      out.add(o.id);
     }
   }
   return out;

@@ -12,6 +12,7 @@ interface DomainRow {
   default_expr: string | null;
   not_null: boolean | string;
   checks: string;
+  functions: string;
 }
 
 /** Read the domains of the given schemas. */
@@ -28,6 +29,8 @@ export async function readDomains(db: Queryable, schemas: string[]): Promise<Dom
     };
     if (r.collation) d.collation = r.collation;
     if (r.default_expr !== null) d.default = r.default_expr;
+    const functions = (JSON.parse(r.functions) as string[]).sort();
+    if (functions.length > 0) d.dependsOn = functions;
     return d;
   });
 }

@@ -34,8 +34,9 @@ WHERE p.prokind = 'f' AND n.nspname = ANY($1::text[])
 ORDER BY 1, 2, 3`;
 
 /**
- * What each of those functions depends on, as model ids: other functions, tables (a row type, or
- * a SQL-standard body reading them) and enum types. String bodies record nothing here.
+ * What each of those functions depends on, as model ids: other functions, tables, views and
+ * materialized views (a row type, or a SQL-standard body reading them), enum types and domains.
+ * String bodies record nothing here.
  */
 export const Q_FUNCTION_DEPENDS = `
 SELECT ${FN_ID("p", "n")} AS id, dep.ref
@@ -47,23 +48,28 @@ CROSS JOIN LATERAL (
   FROM pg_proc rp JOIN pg_namespace rn ON rn.oid = rp.pronamespace
   WHERE d.refclassid = 'pg_proc'::regclass AND rp.oid = d.refobjid AND rp.oid <> p.oid
   UNION ALL
-  SELECT 'table:' || rn.nspname || '.' || rc.relname
+  SELECT CASE rc.relkind WHEN 'v' THEN 'view:' WHEN 'm' THEN 'matview:' ELSE 'table:' END
+         || rn.nspname || '.' || rc.relname
   FROM pg_class rc JOIN pg_namespace rn ON rn.oid = rc.relnamespace
-  WHERE d.refclassid = 'pg_class'::regclass AND rc.oid = d.refobjid AND rc.relkind IN ('r', 'p')
+  WHERE d.refclassid = 'pg_class'::regclass AND rc.oid = d.refobjid AND rc.relkind IN ('r', 'p', 'v', 'm')
   UNION ALL
   SELECT CASE WHEN t.typtype = 'e' THEN 'type:' || rn.nspname || '.' || t.typname
+              WHEN t.typtype = 'd' THEN 'domain:' || rn.nspname || '.' || t.typname
+              WHEN rc.relkind = 'v' THEN 'view:' || rn.nspname || '.' || rc.relname
+              WHEN rc.relkind = 'm' THEN 'matview:' || rn.nspname || '.' || rc.relname
               ELSE 'table:' || rn.nspname || '.' || rc.relname END
   FROM pg_type t JOIN pg_namespace rn ON rn.oid = t.typnamespace
   LEFT JOIN pg_class rc ON rc.oid = t.typrelid
   WHERE d.refclassid = 'pg_type'::regclass AND t.oid = d.refobjid
-    AND (t.typtype = 'e' OR rc.relkind IN ('r', 'p'))
+    AND (t.typtype IN ('e', 'd') OR rc.relkind IN ('r', 'p', 'v', 'm'))
 ) dep
 WHERE p.prokind = 'f' AND n.nspname = ANY($1::text[])
 ORDER BY 1, 2`;
 
 /**
  * What depends on each of those functions (normal dependencies), as model ids where the model
- * has the kind, else `other:<pg_describe_object>` (views, policies, domains, …).
+ * has the kind (a view for its `_RETURN` rule, a domain for its CHECK or default), else
+ * `other:<pg_describe_object>`.
  */
 export const Q_FUNCTION_USERS = `
 SELECT ${FN_ID("p", "n")} AS id,
@@ -77,9 +83,16 @@ SELECT ${FN_ID("p", "n")} AS id,
        JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
        WHERE ad.oid = d.objid AND uc.relkind IN ('r', 'p'))
     WHEN d.classid = 'pg_constraint'::regclass THEN
-      (SELECT 'constraint:' || un.nspname || '.' || uc.relname || '.' || con.conname
-       FROM pg_constraint con JOIN pg_class uc ON uc.oid = con.conrelid JOIN pg_namespace un ON un.oid = uc.relnamespace
-       WHERE con.oid = d.objid AND uc.relkind IN ('r', 'p') AND con.contype IN ('p', 'u', 'f', 'c', 'x'))
+      coalesce(
+        (SELECT 'constraint:' || un.nspname || '.' || uc.relname || '.' || con.conname
+         FROM pg_constraint con JOIN pg_class uc ON uc.oid = con.conrelid JOIN pg_namespace un ON un.oid = uc.relnamespace
+         WHERE con.oid = d.objid AND uc.relkind IN ('r', 'p') AND con.contype IN ('p', 'u', 'f', 'c', 'x')),
+        (SELECT 'domain:' || tn.nspname || '.' || t.typname
+         FROM pg_constraint con JOIN pg_type t ON t.oid = con.contypid JOIN pg_namespace tn ON tn.oid = t.typnamespace
+         WHERE con.oid = d.objid AND t.typtype = 'd'))
+    WHEN d.classid = 'pg_type'::regclass THEN
+      (SELECT 'domain:' || tn.nspname || '.' || t.typname
+       FROM pg_type t JOIN pg_namespace tn ON tn.oid = t.typnamespace WHERE t.oid = d.objid AND t.typtype = 'd')
     WHEN d.classid = 'pg_class'::regclass THEN
       (SELECT 'index:' || un.nspname || '.' || uc.relname
        FROM pg_class uc JOIN pg_namespace un ON un.oid = uc.relnamespace
@@ -88,6 +101,10 @@ SELECT ${FN_ID("p", "n")} AS id,
       (SELECT 'trigger:' || un.nspname || '.' || uc.relname || '.' || tg.tgname
        FROM pg_trigger tg JOIN pg_class uc ON uc.oid = tg.tgrelid JOIN pg_namespace un ON un.oid = uc.relnamespace
        WHERE tg.oid = d.objid AND uc.relkind IN ('r', 'p') AND NOT tg.tgisinternal AND tg.tgparentid = 0)
+    WHEN d.classid = 'pg_rewrite'::regclass THEN
+      (SELECT CASE uc.relkind WHEN 'v' THEN 'view:' ELSE 'matview:' END || un.nspname || '.' || uc.relname
+       FROM pg_rewrite rw JOIN pg_class uc ON uc.oid = rw.ev_class JOIN pg_namespace un ON un.oid = uc.relnamespace
+       WHERE rw.oid = d.objid AND uc.relkind IN ('v', 'm'))
     WHEN d.classid = 'pg_policy'::regclass THEN
       (SELECT 'policy:' || un.nspname || '.' || uc.relname || '.' || pol.polname
        FROM pg_policy pol JOIN pg_class uc ON uc.oid = pol.polrelid JOIN pg_namespace un ON un.oid = uc.relnamespace

@@ -28,7 +28,8 @@ ORDER BY 1, 2`;
 
 /**
  * What each view's query rests on, from the `pg_depend` rows of its `_RETURN` rule: relations
- * (and their columns), types and constraints (a GROUP BY on a primary key rests on the key).
+ * (and their columns), types, constraints (a GROUP BY on a primary key rests on the key) and
+ * functions (`ref_sub` holds their argument types).
  */
 export const Q_VIEW_DEPENDS = `
 SELECT DISTINCT n.nspname AS schema, v.relname AS name, x.kind, x.ref_schema, x.ref_name, x.ref_sub
@@ -49,6 +50,10 @@ JOIN LATERAL (
   SELECT 'constraint', cn.nspname, con.conname, cc.relname
   FROM pg_constraint con JOIN pg_class cc ON cc.oid = con.conrelid JOIN pg_namespace cn ON cn.oid = cc.relnamespace
   WHERE d.refclassid = 'pg_constraint'::regclass AND con.oid = d.refobjid
+  UNION ALL
+  SELECT 'function', fn.nspname, fp.proname, oidvectortypes(fp.proargtypes)
+  FROM pg_proc fp JOIN pg_namespace fn ON fn.oid = fp.pronamespace
+  WHERE d.refclassid = 'pg_proc'::regclass AND fp.oid = d.refobjid
 ) x ON true
 WHERE v.relkind IN ('v', 'm') AND n.nspname = ANY($1::text[])
   AND x.ref_schema NOT IN ('pg_catalog', 'information_schema')
@@ -84,7 +89,14 @@ SELECT n.nspname AS schema, t.typname AS name, format_type(t.typbasetype, t.typt
                       ELSE quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END END AS collation,
        pg_get_expr(t.typdefaultbin, 0) AS default_expr, t.typnotnull AS not_null,
        coalesce((SELECT json_agg(json_build_array(con.conname::text, pg_get_constraintdef(con.oid)) ORDER BY con.conname)
-                 FROM pg_constraint con WHERE con.contypid = t.oid AND con.contype = 'c'), '[]')::text AS checks
+                 FROM pg_constraint con WHERE con.contypid = t.oid AND con.contype = 'c'), '[]')::text AS checks,
+       -- The functions its default and CHECKs call (ordering only: they must exist before it).
+       coalesce((SELECT json_agg(DISTINCT 'function:' || fn.nspname || '.' || f.proname || '(' || oidvectortypes(f.proargtypes) || ')')
+                 FROM pg_depend d JOIN pg_proc f ON f.oid = d.refobjid JOIN pg_namespace fn ON fn.oid = f.pronamespace
+                 WHERE d.refclassid = 'pg_proc'::regclass AND d.deptype = 'n'
+                   AND ((d.classid = 'pg_type'::regclass AND d.objid = t.oid)
+                     OR (d.classid = 'pg_constraint'::regclass
+                         AND d.objid IN (SELECT con.oid FROM pg_constraint con WHERE con.contypid = t.oid)))), '[]')::text AS functions
 FROM pg_type t
 JOIN pg_namespace n ON n.oid = t.typnamespace
 JOIN pg_type bt ON bt.oid = t.typbasetype

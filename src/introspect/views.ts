@@ -1,6 +1,16 @@
 /** Views and materialized views, with what each rests on (from `pg_depend`). @module */
 import type { Queryable } from "../db/queryable.ts";
-import { columnId, constraintId, domainId, matviewId, sequenceId, tableId, typeId, viewId } from "../model/ids.ts";
+import {
+  columnId,
+  constraintId,
+  domainId,
+  functionId,
+  matviewId,
+  sequenceId,
+  tableId,
+  typeId,
+  viewId,
+} from "../model/ids.ts";
 import { compareIds, type ViewObject } from "../model/snapshot.ts";
 import { Q_VIEW_DEPENDS, Q_VIEWS } from "./view_queries.ts";
 
@@ -40,6 +50,8 @@ function dependencyIds(r: DependRow): string[] {
       return [typeId(r.ref_schema, r.ref_name)];
     case "type_d":
       return [domainId(r.ref_schema, r.ref_name)];
+    case "function":
+      return [functionId(r.ref_schema, r.ref_name, r.ref_sub ?? "")];
     case "constraint":
       return r.ref_sub === null ? [] : [constraintId(r.ref_schema, r.ref_sub, r.ref_name)];
     default:

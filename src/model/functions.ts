@@ -68,7 +68,7 @@ export function functionPlaces(snap: Snapshot): Map<string, FunctionPlace> {
     let depth = 0;
     let late = false;
     for (const dep of f.dependsOn ?? []) {
-      if (dep.startsWith("table:") || dep.startsWith("column:")) late = true;
+      if (/^(table|column|view|matview):/.test(dep)) late = true;
       if (!fns.has(dep) || path.has(dep)) continue;
       const p = visit(dep, new Set([...path, dep]));
       depth = Math.max(depth, p.depth + 1);

@@ -141,4 +141,6 @@ export interface DomainObject {
   notNull: boolean;
   /** CHECK constraints by name (sorted): `pg_get_constraintdef()` output. */
   checks: Array<{ name: string; definition: string }>;
+  /** Ids of the functions its default and CHECKs call, per `pg_depend` (ordering only, never compared). */
+  dependsOn?: string[];
 }

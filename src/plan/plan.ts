@@ -8,11 +8,10 @@ import { diff } from "../diff/diff.ts";
 import type { Rename } from "../model/ddl.ts";
 import { fingerprint, objectHash } from "../model/fingerprint.ts";
 import { compareIds, type ManagedScope, type Snapshot } from "../model/snapshot.ts";
-import type { Phase, Step } from "./step.ts";
+import type { Step } from "./step.ts";
+import { orderSteps } from "./order.ts";
 import { stepsFor } from "./steps.ts";
 import { labelsBeforeRenames } from "./enum_steps.ts";
-
-const PHASE_ORDER: Record<Phase, number> = { early: -1, drop: 0, pre: 1, post: 2 };
 
 /** What one object must look like after apply: its hash, or absent. */
 export interface Expectation {
@@ -56,13 +55,6 @@ export interface Plan {
   commits?: CommitPoint[];
 }
 
-/** Order steps: by phase, then rank, then id; stable otherwise. */
-export function orderSteps(steps: Step[]): Step[] {
-  return steps.map((s, i) => ({ s, i })).sort((a, b) =>
-    PHASE_ORDER[a.s.phase] - PHASE_ORDER[b.s.phase] || a.s.rank - b.s.rank || compareIds(a.s.id, b.s.id) || a.i - b.i
-  ).map((x) => x.s);
-}
-
 /** Renames to run first, and the live schema as it looks after them. */
 export interface RenameInput {
   /** Applicable renames, in order. */
@@ -83,7 +75,7 @@ export async function buildPlan(from: Snapshot, to: Snapshot, renames?: RenameIn
     const live = from.objects.get(ch.op === "alter_enum" ? ch.from.id : "");
     if (ch.op === "alter_enum" && live?.kind === "enum" && renames) ch.original = live;
   }
-  const steps = orderSteps([...renameChanges, ...changes].flatMap(stepsFor));
+  const steps = orderSteps([...renameChanges, ...changes].flatMap(stepsFor), { from: renames?.renamed ?? from, to });
   const ids = [...new Set(steps.map((s) => s.id))].sort(compareIds);
   const expects: Expectation[] = [];
   for (const id of ids) {
