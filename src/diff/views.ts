@@ -81,7 +81,8 @@ function indexesOf(to: Snapshot, v: ViewObject): IndexObject[] {
 export function diffViews(ctx: DiffContext): ViewDiff {
   const from = viewsOf(ctx.from);
   const to = viewsOf(ctx.to);
-  const gone = goneUnderViews(ctx.from, ctx.to);
+  // Reading every live object for what goes under views is only worth it when there are views.
+  const gone = from.size > 0 ? goneUnderViews(ctx.from, ctx.to) : new Set<string>();
   const fromDepth = viewDepths([...from.values()]);
   const toDepth = viewDepths([...to.values()]);
   // Live views that must be dropped (and, when desired, created again), with the reason.
