@@ -46,6 +46,23 @@ export interface DiffContext {
   droppedTables: Set<string>;
   /** Objects of `to` replaced by a matching live object in the target (id → live object). */
   matched: Map<string, DbObject>;
+  /**
+   * Each side's objects by kind, sorted by id, read once: every kind's diff asks for its own, and
+   * at thousands of tables scanning all objects per kind costs more than the comparisons.
+   */
+  byKind?: { from: Map<string, DbObject[]>; to: Map<string, DbObject[]> };
+}
+
+/** The objects of a snapshot grouped by kind, each group sorted by id. */
+function groupByKind(s: Snapshot): Map<string, DbObject[]> {
+  const out = new Map<string, DbObject[]>();
+  for (const o of s.objects.values()) {
+    const list = out.get(o.kind);
+    if (list) list.push(o);
+    else out.set(o.kind, [o]);
+  }
+  for (const list of out.values()) list.sort((a, b) => compareIds(a.id, b.id));
+  return out;
 }
 
 /** Same definition? (the one comparison diff makes). */
@@ -64,6 +81,7 @@ export function diff(from: Snapshot, to: Snapshot): DiffResult {
     newTables: new Set([...toTables].filter((t) => !fromTables.has(t))),
     droppedTables: new Set([...fromTables].filter((t) => !toTables.has(t))),
     matched: new Map(),
+    byKind: { from: groupByKind(from), to: groupByKind(to) },
   };
   const views = diffViews(ctx);
   let changes = withoutOwnedIndexes([
@@ -98,10 +116,11 @@ export function pairs<K extends DbObject["kind"]>(
   ctx: DiffContext,
   kind: K,
 ): { from: Map<string, Extract<DbObject, { kind: K }>>; to: Map<string, Extract<DbObject, { kind: K }>> } {
-  const pick = (s: Snapshot) => {
+  const pick = (s: Snapshot, grouped: Map<string, DbObject[]> | undefined) => {
     const m = new Map<string, Extract<DbObject, { kind: K }>>();
-    for (const o of objectsOfKind(s, kind)) m.set(o.id, o);
+    const list = (grouped?.get(kind) ?? (grouped ? [] : objectsOfKind(s, kind))) as Extract<DbObject, { kind: K }>[];
+    for (const o of list) m.set(o.id, o);
     return m;
   };
-  return { from: pick(ctx.from), to: pick(ctx.to) };
+  return { from: pick(ctx.from, ctx.byKind?.from), to: pick(ctx.to, ctx.byKind?.to) };
 }

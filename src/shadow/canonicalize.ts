@@ -17,7 +17,7 @@ import { PgcError } from "../model/errors.ts";
 import { snapshotSections, snapshotStatements } from "../render/snapshot_sql.ts";
 import { ensureRolesSql, policyRolesOf } from "../render/policy_sql.ts";
 import { introspect } from "../introspect/introspect.ts";
-import { canonKey, getCanon, putCanon } from "./canon_cache.ts";
+import { canonKey, getCanon, putCanon, snapshotToJson } from "./canon_cache.ts";
 import { reprintStatements } from "./reprint.ts";
 import { loadScript, loadStatements } from "./load.ts";
 import type { Shadow } from "./shadow.ts";
@@ -136,6 +136,22 @@ export async function canonicalizeLive(shadow: Shadow, live: Snapshot, after: st
   const embedded = (await shadow.identity()).startsWith("pglite");
   const installed = (live.installedExtensions ?? []).filter((e) => !embedded || BUNDLED_EXTENSIONS.includes(e.name));
   shadow.need?.(installed.map((e) => e.name));
+  // The key that matches a desired schema printed once is the live schema's DDL text, and
+  // rendering that costs more than the rest of a warm run's work: a live snapshot seen before is
+  // found by its own JSON first (the canonical form is a function of it, as of the DDL).
+  const rawKey = await canonKey(
+    await shadow.identity(),
+    live.schemas,
+    ["live", snapshotToJson(live), ...after].join("\u0000"),
+  );
+  // The cache keys do not say what keepExecuteGrants carries over: it is applied on every read.
+  const finish = (snap: Snapshot): Snapshot => {
+    keepExecuteGrants(snap, live);
+    keepSerialSequences(snap, live);
+    return keepAccess(withUnmanaged(snap, live.unmanaged), live);
+  };
+  const rawHit = await getCanon(rawKey);
+  if (rawHit) return finish(rawHit);
   // The roles live policies name exist on the live server, not necessarily in the shadow.
   const roles = ensureRolesSql(policyRolesOf(live));
   const statements = [
@@ -146,10 +162,8 @@ export async function canonicalizeLive(shadow: Shadow, live: Snapshot, after: st
   const key = await canonKey(await shadow.identity(), live.schemas, statements.map((s) => s.sql).join(";\n"));
   const hit = await getCanon(key);
   if (hit) {
-    // The key is the DDL text, which does not say what keepExecuteGrants carries over: apply it again.
-    keepExecuteGrants(hit, live);
-    keepSerialSequences(hit, live);
-    return keepAccess(withUnmanaged(hit, live.unmanaged), live);
+    await putCanon(rawKey, hit);
+    return finish(hit);
   }
   let snap: Snapshot;
   try {
@@ -158,10 +172,9 @@ export async function canonicalizeLive(shadow: Shadow, live: Snapshot, after: st
     if (!(e instanceof PgcError) || e.code !== "sql_invalid") throw e;
     snap = await reprintWhatLoads(shadow, live, statements);
   }
-  keepExecuteGrants(snap, live);
-  keepSerialSequences(snap, live);
   await putCanon(key, snap);
-  return keepAccess(withUnmanaged(snap, live.unmanaged), live);
+  await putCanon(rawKey, snap);
+  return finish(snap);
 }
 
 /**
