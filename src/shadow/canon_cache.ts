@@ -125,3 +125,31 @@ export async function putFile(key: string, f: CachedFile): Promise<void> {
   const json = JSON.stringify({ snapshot: snapshotToJson(f.snapshot), warnings: f.warnings, renames: f.renames });
   await writeCache(`file-${key}.json`, new TextEncoder().encode(json));
 }
+
+/**
+ * The managed scope of a schema.yaml (its schemas, and the roles, extensions and grants it
+ * manages): what a live database is read within. Cached beside the file's snapshot, and much
+ * smaller, so the live catalog can be read while the snapshot is still loading.
+ */
+export interface FileScope {
+  /** Schemas the file manages, sorted. */
+  schemas: string[];
+  /** Roles, extensions and grants it manages (absent: none). */
+  manages?: ManagedScope;
+}
+
+/** Look up the scope of a canonicalised schema.yaml. */
+export async function getScope(key: string): Promise<FileScope | undefined> {
+  const bytes = await readCache(`scope-${key}.json`);
+  if (!bytes) return undefined;
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes)) as FileScope;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Store the scope of a canonicalised schema.yaml. */
+export async function putScope(key: string, scope: FileScope): Promise<void> {
+  await writeCache(`scope-${key}.json`, new TextEncoder().encode(JSON.stringify(scope)));
+}

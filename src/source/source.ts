@@ -12,7 +12,7 @@ import { type ManagedScope, restrictToSchemas, type Snapshot } from "../model/sn
 import { desiredAccess } from "../render/access_objects.ts";
 import { renameGrants, withExtensionHint, withoutOwnerGrants } from "./access_source.ts";
 import { renderSchemaDdl } from "../render/schema_ddl.ts";
-import { fileKey, getFile, putFile } from "../shadow/canon_cache.ts";
+import { fileKey, type FileScope, getFile, getScope, putFile, putScope } from "../shadow/canon_cache.ts";
 import { canonicalizeLive, canonicalizeScript, canonicalizeStatements } from "../shadow/canonicalize.ts";
 import type { Shadow } from "../shadow/shadow.ts";
 import { applicableRenames, renameSql } from "../diff/renames.ts";
@@ -64,29 +64,54 @@ export interface FileSchema {
   renames: Rename[];
 }
 
-/** Canonicalise a schema.yaml through the shadow. */
-export async function loadYamlSource(path: string, shadow: Shadow): Promise<FileSchema> {
+/** The scope a canonical snapshot of a schema.yaml manages. */
+function scopeOf(snap: Snapshot): FileScope {
+  return { schemas: snap.schemas, ...(snap.manages ? { manages: snap.manages } : {}) };
+}
+
+/**
+ * Canonicalise a schema.yaml through the shadow. `onScope` hears the file's managed scope as soon
+ * as it is known (from a small cache entry, or once the file is parsed), before the shadow works.
+ */
+export async function loadYamlSource(
+  path: string,
+  shadow: Shadow,
+  onScope?: (scope: FileScope) => void,
+): Promise<FileSchema> {
   const text = await readText(path);
   // An unchanged file is not even parsed again: parsing a large YAML costs more than reading the live catalog.
   const key = await fileKey(await shadow.identity(), path, text);
+  const scope = onScope ? await getScope(key) : undefined;
+  if (scope) onScope?.(scope);
   const hit = await getFile(key);
-  if (hit) return hit;
-  const result = await canonicalizeYamlText(text, path, shadow);
+  if (hit) {
+    if (!scope) onScope?.(scopeOf(hit.snapshot));
+    return hit;
+  }
+  const result = await canonicalizeYamlText(text, path, shadow, scope ? undefined : onScope);
   await putFile(key, result);
+  await putScope(key, scopeOf(result.snapshot));
   return result;
 }
 
 /** Canonicalise schema.yaml text (named `path` in messages) through the shadow, uncached by file. */
-export async function canonicalizeYamlText(text: string, path: string, shadow: Shadow): Promise<FileSchema> {
+export async function canonicalizeYamlText(
+  text: string,
+  path: string,
+  shadow: Shadow,
+  onScope?: (scope: FileScope) => void,
+): Promise<FileSchema> {
   const schema = loadSchemaYaml(text, path);
   const ddl = renderSchemaDdl(schema);
+  const access = desiredAccess(schema);
+  // The same schemas the shadow's snapshot will carry (sorted, once each).
+  onScope?.({ schemas: [...new Set(ddl.schemas)].sort(), ...(access.manages ? { manages: access.manages } : {}) });
   shadow.need?.(schema.extensions.map((e) => e.name));
   const snap = await withExtensionHint(schema, () => canonicalizeStatements(shadow, ddl.statements, ddl.schemas));
   const auto = new Set(ddl.autoNamedForeignKeys);
   for (const o of snap.objects.values()) {
     if (o.kind === "constraint" && auto.has(o.id)) snap.objects.set(o.id, { ...o, autoNamed: true });
   }
-  const access = desiredAccess(schema);
   for (const o of access.objects) snap.objects.set(o.id, o);
   snap.manages = access.manages;
   return { snapshot: snap, warnings: schemaWarnings(schema), renames: ddl.renames };
@@ -177,12 +202,20 @@ export async function resolvePair(
 ): Promise<ResolvedPair> {
   const opened: Queryable[] = [];
   const warnings: string[] = [];
+  // A database and one schema.yaml (the usual plan): the database's catalog is read while the
+  // file is still being canonicalised, as soon as the file says which schemas it manages.
+  const dbs = [fromSpec, toSpec].filter((s) => s.kind === "db");
+  const early = dbs.length === 1 && [fromSpec, toSpec].filter((s) => s.kind === "yaml").length === 1
+    ? new EarlyRead(dbs[0] as SourceSpec & { kind: "db" }, schemas)
+    : undefined;
   try {
     const files = new Map<SourceSpec, Snapshot>();
     let declaredRenames: Rename[] = [];
     for (const spec of [toSpec, fromSpec]) {
       if (spec.kind === "db") continue;
-      const f = await loadFileSource(spec, shadow);
+      const f = spec.kind === "yaml"
+        ? await loadYamlSource(spec.path, shadow, early && ((scope) => early.start(scope)))
+        : await loadSqlSource(spec.path, shadow);
       warnings.push(...f.warnings);
       files.set(spec, f.snapshot);
       if (spec === toSpec) declaredRenames = f.renames;
@@ -192,6 +225,12 @@ export async function resolvePair(
     const manages = files.get(toSpec)?.manages ?? files.get(fromSpec)?.manages;
     const side = async (spec: SourceSpec): Promise<{ snap: Snapshot; db?: Queryable }> => {
       if (spec.kind !== "db") return { snap: files.get(spec)! };
+      const read = await early?.result(scope, manages);
+      if (read) {
+        opened.push(read.db);
+        shadow.need?.(manages?.extensions.map((e) => e.name) ?? []);
+        return { snap: await canonicalizeLive(shadow, read.raw), db: read.db };
+      }
       const db = await openDatabase(spec.url, { extensions: manages?.extensions.map((e) => e.name) ?? [] });
       opened.push(db);
       return { snap: await liveSnapshot(db, shadow, scope, manages), db };
@@ -213,7 +252,65 @@ export async function resolvePair(
       warnings,
     };
   } catch (e) {
+    await early?.discard();
     for (const db of opened) await db.close().catch(() => {});
     throw e;
+  }
+}
+
+/**
+ * One database read started before the file that scopes it is fully loaded. Its result is used
+ * only when the scope it was read with is the one the loaded file gives; otherwise the database
+ * is closed and read again.
+ */
+class EarlyRead {
+  private reading?: Promise<{ db: Queryable; raw: Snapshot }>;
+  private scope?: FileScope;
+  private taken = false;
+
+  constructor(private readonly spec: SourceSpec & { kind: "db" }, private readonly schemas?: string[]) {}
+
+  /** Start reading within the file's scope (only the first call counts). */
+  start(scope: FileScope): void {
+    if (this.reading) return;
+    this.scope = scope;
+    this.reading = (async () => {
+      const db = await openDatabase(this.spec.url, { extensions: scope.manages?.extensions.map((e) => e.name) ?? [] });
+      try {
+        const raw = await introspect(db, {
+          schemas: this.schemas ?? scope.schemas,
+          ...(scope.manages ? { manages: scope.manages } : {}),
+        });
+        return { db, raw };
+      } catch (e) {
+        await db.close().catch(() => {});
+        throw e;
+      }
+    })();
+    // Its failure is reported when the result is asked for, not as an unhandled rejection.
+    this.reading.catch(() => {});
+  }
+
+  /** The read, when it was made with this scope; errors of the read are thrown here. */
+  async result(
+    schemas: string[] | undefined,
+    manages: ManagedScope | undefined,
+  ): Promise<{ db: Queryable; raw: Snapshot } | undefined> {
+    if (!this.reading || !this.scope) return undefined;
+    const read = await this.reading;
+    const same = JSON.stringify(schemas) === JSON.stringify(this.schemas ?? this.scope.schemas) &&
+      JSON.stringify(manages) === JSON.stringify(this.scope.manages);
+    if (!same) {
+      await read.db.close();
+      return undefined;
+    }
+    this.taken = true;
+    return read;
+  }
+
+  /** Close the database of a read nobody took (the plan failed before using it). */
+  async discard(): Promise<void> {
+    if (!this.reading || this.taken) return;
+    await this.reading.then((r) => r.db.close(), () => {}).catch(() => {});
   }
 }
