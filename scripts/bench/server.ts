@@ -35,6 +35,11 @@ export async function createBenchDb(tables: number): Promise<BenchDb> {
   return { name, url: u.toString() };
 }
 
+/** Create a dropped benchmark database again, empty, under the same name. */
+export async function recreateBenchDb(db: BenchDb): Promise<void> {
+  await admin(`CREATE DATABASE ${quoteIdent(db.name)}`);
+}
+
 /** Drop a benchmark database, even while a crashed run still holds a session on it. */
 export async function dropBenchDb(db: BenchDb): Promise<void> {
   await admin(`DROP DATABASE IF EXISTS ${quoteIdent(db.name)} WITH (FORCE)`);
