@@ -8,7 +8,7 @@ import { functionId, triggerId } from "../model/ids.ts";
 import type { DbObject, FunctionObject, TriggerObject } from "../model/snapshot.ts";
 
 /** `function:<schema>.<name>(<types>)` of the pg_proc row aliased `p`, namespace `pn`, in SQL. */
-const FN_ID = (p: string, pn: string) =>
+export const FN_ID = (p: string, pn: string): string =>
   `'function:' || ${pn}.nspname || '.' || ${p}.proname || '(' || oidvectortypes(${p}.proargtypes) || ')'`;
 
 /** Functions (not procedures, aggregates or window functions) that no extension owns. */

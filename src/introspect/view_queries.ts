@@ -3,6 +3,7 @@
  * managed schemas (`$1`), like the rest of queries.ts, run with `search_path = pg_catalog`.
  * @module
  */
+import { FN_ID } from "./functions.ts";
 
 /** Views and materialized views that no extension owns: query, options and output columns. */
 export const Q_VIEWS = `
@@ -91,7 +92,7 @@ SELECT n.nspname AS schema, t.typname AS name, format_type(t.typbasetype, t.typt
        coalesce((SELECT json_agg(json_build_array(con.conname::text, pg_get_constraintdef(con.oid)) ORDER BY con.conname)
                  FROM pg_constraint con WHERE con.contypid = t.oid AND con.contype = 'c'), '[]')::text AS checks,
        -- The functions its default and CHECKs call (ordering only: they must exist before it).
-       coalesce((SELECT json_agg(DISTINCT 'function:' || fn.nspname || '.' || f.proname || '(' || oidvectortypes(f.proargtypes) || ')')
+       coalesce((SELECT json_agg(DISTINCT ${FN_ID("f", "fn")})
                  FROM pg_depend d JOIN pg_proc f ON f.oid = d.refobjid JOIN pg_namespace fn ON fn.oid = f.pronamespace
                  WHERE d.refclassid = 'pg_proc'::regclass AND d.deptype = 'n'
                    AND ((d.classid = 'pg_type'::regclass AND d.objid = t.oid)

@@ -154,11 +154,6 @@ async function withBundledExtensions<T>(shadow: Shadow, f: () => Promise<T>): Pr
   }
 }
 
-/** Load a file source (YAML or SQL). */
-export function loadFileSource(spec: SourceSpec & { kind: "yaml" | "sql" }, shadow: Shadow): Promise<FileSchema> {
-  return spec.kind === "yaml" ? loadYamlSource(spec.path, shadow) : loadSqlSource(spec.path, shadow);
-}
-
 /**
  * Read a live database's schemas and bring them into the shadow's dialect. `manages` names the
  * roles, extensions and grants to read as well (none when absent).
