@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { dependencyGraph } from "../src/model/dependencies.ts";
-import type { DbObject, DomainObject, EnumObject, FunctionObject } from "../src/model/snapshot.ts";
+import type { DbObject, DomainObject, EnumObject, FunctionObject, ViewObject } from "../src/model/snapshot.ts";
 import { snapshotOf } from "../src/model/snapshot.ts";
 import { orderSteps, stepRole } from "../src/plan/order.ts";
 import type { Phase, Step } from "../src/plan/step.ts";
@@ -26,6 +26,34 @@ function fn(name: string, extra: Partial<FunctionObject> = {}): FunctionObject {
     language: "sql",
     execute: ["PUBLIC"],
     ...extra,
+  };
+}
+
+/** Domain `public.pos`, whose CHECK calls the function `calls`. */
+function posDomain(calls: string): DomainObject {
+  return {
+    kind: "domain",
+    id: "domain:public.pos",
+    schema: "public",
+    name: "pos",
+    baseType: "integer",
+    notNull: false,
+    checks: [],
+    dependsOn: [calls],
+  };
+}
+
+/** View `public.v`, resting on nothing. */
+function viewV(): ViewObject {
+  return {
+    kind: "view",
+    id: "view:public.v",
+    schema: "public",
+    name: "v",
+    columns: [],
+    definition: "SELECT 1",
+    options: [],
+    dependsOn: [],
   };
 }
 
@@ -59,16 +87,7 @@ Deno.test("dependencyGraph() makes a foreign key need the referenced table and i
 
 Deno.test("dependencyGraph() reads pg_depend facts both ways: dependsOn, and usedBy reversed", () => {
   const isPos = fn("is_pos", { usedBy: ["column:public.t.n", "other:rule _RETURN on view v"] });
-  const dom: DomainObject = {
-    kind: "domain",
-    id: "domain:public.pos",
-    schema: "public",
-    name: "pos",
-    baseType: "integer",
-    notNull: false,
-    checks: [],
-    dependsOn: [isPos.id],
-  };
+  const dom = posDomain(isPos.id);
   const g = dependencyGraph(snap([table("t"), column("t", "n", "integer"), isPos, dom]));
   assert.deepEqual(g.get("domain:public.pos"), [isPos.id]);
   assert.deepEqual(g.get("column:public.t.n"), [isPos.id, "table:public.t"]);
@@ -97,16 +116,7 @@ Deno.test("orderSteps() keeps phase, rank and id order when the graph agrees wit
 
 Deno.test("orderSteps() creates what a statement needs first, even when its rank says later", () => {
   const isPos = fn("is_pos");
-  const dom: DomainObject = {
-    kind: "domain",
-    id: "domain:public.pos",
-    schema: "public",
-    name: "pos",
-    baseType: "integer",
-    notNull: false,
-    checks: [],
-    dependsOn: [isPos.id],
-  };
+  const dom = posDomain(isPos.id);
   const steps = [
     step(dom.id, "pre", 5, "CREATE DOMAIN public.pos AS integer CHECK (public.is_pos(VALUE));"),
     step(isPos.id, "pre", 107, "CREATE OR REPLACE FUNCTION public.is_pos() …;"),
@@ -117,16 +127,7 @@ Deno.test("orderSteps() creates what a statement needs first, even when its rank
 
 Deno.test("orderSteps() drops a dependent before what it rests on, even when its rank says later", () => {
   const reader = fn("reader", { dependsOn: ["view:public.v"] });
-  const v = {
-    kind: "view",
-    id: "view:public.v",
-    schema: "public",
-    name: "v",
-    columns: [],
-    definition: "SELECT 1",
-    options: [],
-    dependsOn: [],
-  } as DbObject;
+  const v = viewV();
   const steps = [
     step("view:public.v", "drop", 10, "DROP VIEW public.v;"),
     step(reader.id, "drop", 20, "DROP FUNCTION public.reader();"),
@@ -137,16 +138,7 @@ Deno.test("orderSteps() drops a dependent before what it rests on, even when its
 
 Deno.test("orderSteps() moves a creation that must wait for a later phase into that phase", () => {
   const reader = fn("reader", { dependsOn: ["view:public.v"] });
-  const v = {
-    kind: "view",
-    id: "view:public.v",
-    schema: "public",
-    name: "v",
-    columns: [],
-    definition: "SELECT 1",
-    options: [],
-    dependsOn: [],
-  } as DbObject;
+  const v = viewV();
   const steps = [
     step(reader.id, "pre", 150, "CREATE OR REPLACE FUNCTION public.reader() …;"),
     step("table:public.t", "pre", 100, "CREATE TABLE public.t ();"),
