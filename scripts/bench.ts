@@ -9,7 +9,7 @@
  */
 import { parseArgs } from "node:util";
 import { rssMethod } from "./bench/measure.ts";
-import { cpuTable, type SizeResult, stageTable, summaryTable, targetLines } from "./bench/report.ts";
+import { cpuTable, floorLines, type SizeResult, stageTable, summaryTable, targetLines } from "./bench/report.ts";
 import { runSize, type SizeOptions } from "./bench/run_size.ts";
 import { ADMIN_URL } from "./bench/server.ts";
 
@@ -60,7 +60,8 @@ function options(): { sizes: number[]; runs: number; dumpRuns: number; seed: num
 
 /** Compile mod.ts and the stage script once, so no measured run pays Deno's first-run transpile. */
 async function warmUpDeno(root: string): Promise<void> {
-  for (const args of [["run", "-A", `${root}/mod.ts`, "--version"], ["run", "-A", `${root}/scripts/bench/stages.ts`]]) {
+  const scripts = ["stages.ts", "floor.ts"].map((f) => ["run", "-A", `${root}/scripts/bench/${f}`]);
+  for (const args of [["run", "-A", `${root}/mod.ts`, "--version"], ...scripts]) {
     await new Deno.Command(Deno.execPath(), { args, stdout: "null", stderr: "null" }).output();
   }
 }
@@ -99,6 +100,8 @@ console.log(cpuTable(results));
 for (const r of results) if (r.note) console.log(`note: ${r.tables} tables: ${r.note}`);
 console.log("");
 for (const line of targetLines(results)) console.log(line);
+const floors = floorLines(results);
+if (floors.length > 0) console.log(`\n${floors.join("\n")}`);
 for (const which of ["stages", "warmStages"] as const) {
   const text = stageTable(results, which);
   if (text) console.log(`\n${text}`);

@@ -3,6 +3,7 @@
  * @module
  */
 import type { StageReport } from "./stages.ts";
+import type { FloorReport } from "./floor.ts";
 
 /** Everything measured for one schema size. */
 export interface SizeResult {
@@ -28,6 +29,8 @@ export interface SizeResult {
   stages?: StageReport;
   /** Stage breakdown of the warm plan that follows it (same cache directory). */
   warmStages?: StageReport;
+  /** The least work a PostgreSQL-printed cold plan needs (scripts/bench/floor.ts), if measured. */
+  floor?: FloorReport;
 }
 
 /** One kind of plan run: median wall time, and the highest peak RSS over its runs. */
@@ -147,4 +150,23 @@ export function stageTable(results: SizeResult[], which: "stages" | "warmStages"
     ...measured.flatMap((r) => [ms(r.report.stages.reduce((a, s) => a + s.ms, 0)), "", ""]),
   ]);
   return table(header, rows);
+}
+
+/**
+ * The floor of a cold plan per size: what parsing, booting PGlite and creating the bare tables
+ * alone cost, as a ratio to pg_dump, next to loading every statement once.
+ */
+export function floorLines(results: SizeResult[]): string[] {
+  return results.flatMap((r) => {
+    const f = r.floor;
+    if (!f) return [];
+    const least = f.parseMs + f.bootMs + f.tablesMs;
+    return [
+      `floor at ${r.tables} tables (in-process): parse ${ms(f.parseMs)} + boot PGlite ${ms(f.bootMs)} + ` +
+      `${f.statements.tables} bare CREATE TABLE ${ms(f.tablesMs)} = ${ms(least)} ms = ${
+        ratio(least, r.pgDumpMs)
+      } pg_dump, printed once; all ${f.statements.all} statements once: ${ms(f.allMs)} ms ` +
+      `(${ratio(f.parseMs + f.bootMs + f.allMs, r.pgDumpMs)} with parse and boot)`,
+    ];
+  });
 }

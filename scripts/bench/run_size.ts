@@ -9,6 +9,7 @@ import { measure, type Measured, median } from "./measure.ts";
 import type { PlanRun, SizeResult } from "./report.ts";
 import { type BenchDb, createBenchDb, dropBenchDb, recreateBenchDb, timePgDump } from "./server.ts";
 import type { StageReport } from "./stages.ts";
+import type { FloorReport } from "./floor.ts";
 
 /** Settings shared by every size. */
 export interface SizeOptions {
@@ -121,6 +122,17 @@ async function stageReport(o: SizeOptions, schema: string, db: BenchDb, cache: s
   return JSON.parse(new TextDecoder().decode(out.stdout)) as StageReport;
 }
 
+async function floorReport(o: SizeOptions, schema: string, cache: string): Promise<FloorReport> {
+  const out = await new Deno.Command(DENO, {
+    args: ["run", "-A", `${o.root}/scripts/bench/floor.ts`, schema],
+    env: { PGCONVERGE_CACHE_DIR: cache },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!out.success) throw new Error(`floor.ts failed:\n${new TextDecoder().decode(out.stderr).slice(-4000)}`);
+  return JSON.parse(new TextDecoder().decode(out.stdout)) as FloorReport;
+}
+
 /** Measure one size. `migrateCache` is shared by sizes so only the first migrate pays initdb. */
 export async function runSize(o: SizeOptions, tables: number, migrateCache: string): Promise<SizeResult> {
   const g = generateSchema(tables, o.seed);
@@ -156,6 +168,7 @@ export async function runSize(o: SizeOptions, tables: number, migrateCache: stri
     const stageCache = await freshCache(o.work, first);
     const stages = o.stages ? await stageReport(o, schema, db, stageCache) : undefined;
     const warmStages = o.stages ? await stageReport(o, schema, db, stageCache) : undefined;
+    const floor = o.stages ? await floorReport(o, schema, await freshCache(o.work, first)) : undefined;
     return {
       tables,
       load: [loadBefore, await loadAverage()],
@@ -168,6 +181,7 @@ export async function runSize(o: SizeOptions, tables: number, migrateCache: stri
       warm: summarise(warm),
       ...(stages ? { stages } : {}),
       ...(warmStages ? { warmStages } : {}),
+      ...(floor ? { floor } : {}),
     };
   } finally {
     await dropBenchDb(db);
