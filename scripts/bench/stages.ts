@@ -79,8 +79,9 @@ function timedShadow(inner: Shadow, rec: Recorder): Shadow {
       };
       const snap = await inner.canonicalize(async (db) => {
         mark(pass === 1 ? "boot PGlite + empty" : "empty shadow");
-        await load(db);
+        const read = await load(db);
         mark("load DDL");
+        return read;
       }, schemas);
       mark("read back (introspect)");
       return snap;

@@ -3,6 +3,7 @@
  * so both sides are the same model by construction.
  * @module
  */
+import { withCatalogPath } from "./search_path.ts";
 import type { Queryable } from "../db/queryable.ts";
 import { columnId, commentId, constraintId, indexId, schemaId, tableId, typeId } from "../model/ids.ts";
 import { qualify } from "../model/quote.ts";
@@ -77,10 +78,8 @@ const SERIAL_TYPES: Record<string, string> = { integer: "serial", bigint: "bigse
  * Read the managed schemas of a database into a Snapshot. Runs with `search_path = pg_catalog`
  * (restored afterwards) so PostgreSQL prints user objects schema-qualified.
  */
-export async function introspect(db: Queryable, opts: IntrospectOptions = {}): Promise<Snapshot> {
-  const [{ path }] = await db.query<{ path: string }>("SELECT current_setting('search_path') AS path");
-  await db.query("SELECT set_config('search_path', 'pg_catalog', false)");
-  try {
+export function introspect(db: Queryable, opts: IntrospectOptions = {}): Promise<Snapshot> {
+  return withCatalogPath(db, async () => {
     const wanted = opts.schemas ?? (await db.query<{ name: string }>(Q_USER_SCHEMAS)).map((r) => r.name);
     const present = (await db.query<{ name: string }>(Q_SCHEMAS, [wanted])).map((r) => r.name);
     const objects: DbObject[] = present.filter((s) => s !== "public").map((name) => ({
@@ -186,9 +185,7 @@ export async function introspect(db: Queryable, opts: IntrospectOptions = {}): P
     const installed = await db.query<{ name: string; schema: string }>(Q_INSTALLED_EXTENSIONS);
     if (installed.length > 0) snap.installedExtensions = installed.map((r) => ({ name: r.name, schema: r.schema }));
     return snap;
-  } finally {
-    await db.query("SELECT set_config('search_path', $1, false)", [path]);
-  }
+  });
 }
 
 /** One column row → ColumnObject; a serial-style owned sequence default becomes `serial`. */

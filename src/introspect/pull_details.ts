@@ -5,6 +5,7 @@
  * every user object in a printed expression is schema-qualified.
  * @module
  */
+import { withCatalogPath } from "./search_path.ts";
 import type { Queryable } from "../db/queryable.ts";
 import { constraintId, functionId, indexId } from "../model/ids.ts";
 
@@ -177,10 +178,8 @@ interface FunctionRow {
 const truthy = (v: unknown): boolean => v === true || v === "t";
 
 /** Read the details of the given schemas (four round trips). */
-export async function readPullDetails(db: Queryable, schemas: string[]): Promise<PullDetails> {
-  const [{ path }] = await db.query<{ path: string }>("SELECT current_setting('search_path') AS path");
-  await db.query("SELECT set_config('search_path', 'pg_catalog', false)");
-  try {
+export function readPullDetails(db: Queryable, schemas: string[]): Promise<PullDetails> {
+  return withCatalogPath(db, async () => {
     const constraints = new Map<string, ConstraintDetail>();
     for (
       const r of await db.query<
@@ -247,9 +246,7 @@ export async function readPullDetails(db: Queryable, schemas: string[]): Promise
       });
     }
     return { constraints, indexes, functions };
-  } finally {
-    await db.query("SELECT set_config('search_path', $1, false)", [path]);
-  }
+  });
 }
 
 /** Installed extensions but plpgsql (which every database has), with their schema. */

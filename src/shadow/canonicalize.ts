@@ -11,7 +11,7 @@
  */
 import type { Queryable } from "../db/queryable.ts";
 import type { DdlStatement } from "../model/ddl.ts";
-import type { Snapshot } from "../model/snapshot.ts";
+import type { DbObject, Snapshot } from "../model/snapshot.ts";
 import { SqlError } from "../db/errors.ts";
 import { PgcError } from "../model/errors.ts";
 import { snapshotSections, snapshotStatements } from "../render/snapshot_sql.ts";
@@ -19,6 +19,7 @@ import { ensureRolesSql, policyRolesOf } from "../render/policy_sql.ts";
 import { introspect } from "../introspect/introspect.ts";
 import { canonKey, getCanon, putCanon, snapshotToJson } from "./canon_cache.ts";
 import { reprintStatements } from "./reprint.ts";
+import { printInScratch, type Reprinted, scratchProbe } from "./reprint_scratch.ts";
 import { loadScript, loadStatements } from "./load.ts";
 import type { Shadow } from "./shadow.ts";
 import { keepExecuteGrants } from "../model/functions.ts";
@@ -73,19 +74,24 @@ async function printTwice(
   const hit = await getCanon(finalKey);
   if (hit) return hit;
   let first: Snapshot | undefined;
-  let inPlace = false;
+  let reprinted: Reprinted | undefined;
   let extensions: Array<{ sql: string }> = [];
   let second = await shadow.canonicalize(async (db) => {
     await load(db);
     first = await introspect(db, schemas ? { schemas } : {});
     extensions = await extensionsOf(db);
-    const again = reprintStatements(first);
+    const probe = scratchProbe(first);
+    const again = reprintStatements(first, new Set([...probe.checks.keys(), ...probe.indexes.keys()]));
     if (again === undefined) return;
     await loadStatements(db, again);
-    inPlace = true;
+    reprinted = await printInScratch(db, probe);
+    // Nothing was re-executed in place: reading the shadow again would only read `first` again.
+    if (again.length === 0) return { ...first, objects: new Map(first.objects) };
   }, schemas);
   if (!first) throw new Error("the shadow did not run the load");
-  if (!inPlace) {
+  if (reprinted) {
+    for (const [id, text] of reprinted) second.objects.set(id, withSecondPrinting(second.objects.get(id), text, id));
+  } else {
     // The reload needs the extensions the input created (their types), which `first` does not hold.
     second = await printOnce(shadow, [...extensions, ...statementsOf(first)], first.schemas);
     keepExecuteGrants(second, first);
@@ -95,6 +101,13 @@ async function printTwice(
   const onceDdl = statementsOf(first).map((s) => s.sql).join(";\n");
   await putCanon(await canonKey(identity, first.schemas, onceDdl), result);
   return result;
+}
+
+/** An object of the second reading with its definition as printed in the scratch tables. */
+function withSecondPrinting(o: DbObject | undefined, text: string, id: string): DbObject {
+  if (o?.kind === "column") return { ...o, default: text };
+  if (o?.kind === "constraint" || o?.kind === "index") return { ...o, definition: text };
+  throw new Error(`the second reading lost ${id}`);
 }
 
 /** `CREATE EXTENSION` of every extension the shadow holds but plpgsql, where it is installed. */

@@ -1,9 +1,11 @@
 /**
  * The second printing, done in place: re-execute, in the shadow that already holds the schema,
  * only the definitions whose text PostgreSQL may print differently the second time (CHECKs,
- * exclusion constraints, column defaults, expression and partial indexes, domains, views, policy expressions), instead of emptying
- * the shadow and loading everything again. The result is the same as a full reload: each
- * definition is parsed again in the same table.
+ * exclusion constraints, expression and partial indexes, domains, views, policy expressions),
+ * instead of emptying the shadow and loading everything again. The result is the same as a full
+ * reload: each definition is parsed again in the same table. Column defaults, and the CHECKs and
+ * expression indexes of plain tables, are printed again once per distinct definition, beside the
+ * schema (reprint_scratch.ts).
  * @module
  */
 import type { DdlStatement } from "../model/ddl.ts";
@@ -14,19 +16,18 @@ import { reprintFunctionStatements } from "./reprint_functions.ts";
 import { createViewSql, viewsInOrder } from "../render/view_sql.ts";
 import { reprintPolicySql } from "../render/policy_sql.ts";
 import { createIndexSql } from "../render/partition_sql.ts";
-
-/** Indexes whose text holds an expression or a predicate (the only parts that can reprint differently). */
-function hasExpression(definition: string): boolean {
-  const cols = definition.slice(definition.indexOf(" USING "));
-  return / WHERE /.test(definition) || /\(.*\(/.test(cols.replace(/ INCLUDE \(.*$/, ""));
-}
+import { hasExpression } from "./reprint_scratch.ts";
 
 /**
- * Statements that re-execute the expression-bearing definitions of a once-printed snapshot, or
+ * Statements that re-execute the expression-bearing definitions of a once-printed snapshot, but
+ * those printed elsewhere (`elsewhere`: ids of CHECKs and indexes; defaults never come here), or
  * undefined when it has generated columns (their expression cannot be replaced in place on every
  * server version): then the caller reloads everything.
  */
-export function reprintStatements(first: Snapshot): DdlStatement[] | undefined {
+export function reprintStatements(
+  first: Snapshot,
+  elsewhere: ReadonlySet<string> = new Set(),
+): DdlStatement[] | undefined {
   const columns = objectsOfKind(first, "column");
   if (columns.some((c) => c.generated !== undefined)) return undefined;
   // A materialized view cannot be replaced in place (it would take its indexes and dependents along).
@@ -36,19 +37,17 @@ export function reprintStatements(first: Snapshot): DdlStatement[] | undefined {
     const key = tableId(schema, table);
     byTable.set(key, [...(byTable.get(key) ?? []), clause]);
   };
-  const checks = objectsOfKind(first, "constraint").filter((c) => c.type === "c" || c.type === "x");
+  const checks = objectsOfKind(first, "constraint")
+    .filter((c) => (c.type === "c" || c.type === "x") && !elsewhere.has(c.id));
   for (const c of checks) push(c.schema, c.table, `DROP CONSTRAINT ${quoteIdent(c.name)}`);
   for (const c of checks) push(c.schema, c.table, `ADD CONSTRAINT ${quoteIdent(c.name)} ${c.definition}`);
-  for (const c of columns) {
-    if (c.default !== undefined) push(c.schema, c.table, `ALTER COLUMN ${quoteIdent(c.name)} SET DEFAULT ${c.default}`);
-  }
   const out: DdlStatement[] = [];
   for (const t of objectsOfKind(first, "table")) {
     const clauses = byTable.get(t.id);
     if (clauses) out.push({ sql: `ALTER TABLE ${qualify(t.schema, t.name)} ${clauses.join(", ")}` });
   }
   for (const i of objectsOfKind(first, "index")) {
-    if (!hasExpression(i.definition)) continue;
+    if (!hasExpression(i.definition) || elsewhere.has(i.id)) continue;
     out.push({ sql: `DROP INDEX ${qualify(i.schema, i.name)}` }, { sql: createIndexSql(i) });
   }
   out.push(...reprintFunctionStatements(first));

@@ -16,8 +16,11 @@ import { Q_TABLES, Q_USER_SCHEMAS } from "../introspect/queries.ts";
 export interface Shadow {
   /** Identifies the printer for cache keys: `pglite-0.5.16` or `server-<major>`. */
   identity(): Promise<string>;
-  /** Empty the shadow, run `load` in it, and read back the given schemas (all when omitted). */
-  canonicalize(load: (db: Queryable) => Promise<void>, schemas?: string[]): Promise<Snapshot>;
+  /**
+   * Empty the shadow, run `load` in it, and read back the given schemas (all when omitted), unless
+   * `load` returns the reading itself (it read the shadow as it is left).
+   */
+  canonicalize(load: (db: Queryable) => Promise<Snapshot | void>, schemas?: string[]): Promise<Snapshot>;
   /** Release the shadow (and empty a server shadow). */
   close(): Promise<void>;
   /**
@@ -99,8 +102,8 @@ export function openShadow(url?: string): Shadow {
     async canonicalize(load, schemas) {
       const d = await get();
       await reset(d);
-      await load(d);
-      return await introspect(d, schemas ? { schemas } : {});
+      const read = await load(d);
+      return read ?? await introspect(d, schemas ? { schemas } : {});
     },
     need(extensions) {
       for (const e of extensions) needed.add(e);
