@@ -111,27 +111,23 @@ async function migrate(
   return { note };
 }
 
-async function stageReport(o: SizeOptions, schema: string, db: BenchDb, cache: string): Promise<StageReport> {
+/** Run a script of scripts/bench/ in a fresh process with this cache directory; its JSON output. */
+async function reportOf<T>(o: SizeOptions, script: string, args: string[], cache: string): Promise<T> {
   const out = await new Deno.Command(DENO, {
-    args: ["run", "-A", `${o.root}/scripts/bench/stages.ts`, schema, db.url],
+    args: ["run", "-A", `${o.root}/scripts/bench/${script}`, ...args],
     env: { PGCONVERGE_CACHE_DIR: cache },
     stdout: "piped",
     stderr: "piped",
   }).output();
-  if (!out.success) throw new Error(`stages.ts failed:\n${new TextDecoder().decode(out.stderr).slice(-4000)}`);
-  return JSON.parse(new TextDecoder().decode(out.stdout)) as StageReport;
+  if (!out.success) throw new Error(`${script} failed:\n${new TextDecoder().decode(out.stderr).slice(-4000)}`);
+  return JSON.parse(new TextDecoder().decode(out.stdout)) as T;
 }
 
-async function floorReport(o: SizeOptions, schema: string, cache: string): Promise<FloorReport> {
-  const out = await new Deno.Command(DENO, {
-    args: ["run", "-A", `${o.root}/scripts/bench/floor.ts`, schema],
-    env: { PGCONVERGE_CACHE_DIR: cache },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!out.success) throw new Error(`floor.ts failed:\n${new TextDecoder().decode(out.stderr).slice(-4000)}`);
-  return JSON.parse(new TextDecoder().decode(out.stdout)) as FloorReport;
-}
+const stageReport = (o: SizeOptions, schema: string, db: BenchDb, cache: string) =>
+  reportOf<StageReport>(o, "stages.ts", [schema, db.url], cache);
+
+const floorReport = (o: SizeOptions, schema: string, cache: string) =>
+  reportOf<FloorReport>(o, "floor.ts", [schema], cache);
 
 /** Measure one size. `migrateCache` is shared by sizes so only the first migrate pays initdb. */
 export async function runSize(o: SizeOptions, tables: number, migrateCache: string): Promise<SizeResult> {
