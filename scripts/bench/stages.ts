@@ -80,7 +80,8 @@ function timedShadow(inner: Shadow, rec: Recorder): Shadow {
       const snap = await inner.canonicalize(async (db) => {
         mark(pass === 1 ? "boot PGlite + empty" : "empty shadow");
         const read = await load(db);
-        mark("load DDL");
+        // A desired schema is also read and printed a second time inside `load` (canonicalize.ts).
+        mark(rec.side === "desired" ? "load DDL, first read, second printing" : "load DDL");
         return read;
       }, schemas);
       mark("read back (introspect)");
