@@ -14,7 +14,7 @@ const BATCH = 250;
 /**
  * Statements between checkpoints in an embedded shadow. A single-user PGlite never checkpoints
  * by itself, so its WAL (JS memory) only grows: 1,000 tables write ~58 MB of it. A checkpoint
- * lets PostgreSQL delete the segments it no longer needs (see IN_MEMORY_CONF in db/pglite.ts); it
+ * lets PostgreSQL delete the segments it no longer needs (see IN_MEMORY_SETTINGS in db/pglite.ts); it
  * costs a few milliseconds with a 16 MB buffer pool. A server shadow checkpoints by itself.
  */
 const CHECKPOINT_EVERY = 2000;
