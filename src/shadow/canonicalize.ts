@@ -86,11 +86,14 @@ async function printTwice(
     await loadStatements(db, again);
     reprinted = await printInScratch(db, probe);
     // Nothing was re-executed in place: reading the shadow again would only read `first` again.
-    if (again.length === 0) return { ...first, objects: new Map(first.objects) };
+    if (again.length === 0) return first;
   }, schemas);
   if (!first) throw new Error("the shadow did not run the load");
   if (reprinted) {
-    for (const [id, text] of reprinted) second.objects.set(id, withSecondPrinting(second.objects.get(id), text, id));
+    // A new map: `second` may be `first` itself, which must stay the first printing (its DDL keys the cache below).
+    const objects = new Map(second.objects);
+    for (const [id, text] of reprinted) objects.set(id, withSecondPrinting(objects.get(id), text, id));
+    second = { ...second, objects };
   } else {
     // The reload needs the extensions the input created (their types), which `first` does not hold.
     second = await printOnce(shadow, [...extensions, ...statementsOf(first)], first.schemas);
