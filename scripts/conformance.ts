@@ -1,6 +1,7 @@
 /**
- * `deno task conformance`: run the shared conformance cases against the real server and print
- * pass rates per source and a failure histogram.
+ * `deno task conformance`: run the conformance cases (public test cases of other schema-diff
+ * tools, found through `PGCONVERGE_CONFORMANCE_DIR`) against the real server and print pass
+ * rates per source and a failure histogram. `--check` is the regression guard CI runs.
  *
  *   --filter SUBSTR   only cases whose id contains SUBSTR
  *   --write           rewrite snapshots/conformance/passing.txt (within --filter, others are kept)
@@ -17,7 +18,15 @@
 import { parseArgs } from "node:util";
 import { dirname } from "node:path";
 import { openShadow } from "../src/shadow/shadow.ts";
-import { conformanceDir, listCases, PASSING_FILE, readPassing, sortIds } from "./conformance/cases.ts";
+import {
+  CASES_MISSING,
+  conformanceDir,
+  hasCases,
+  listCases,
+  PASSING_FILE,
+  readPassing,
+  sortIds,
+} from "./conformance/cases.ts";
 import { ADMIN_URL, type CaseResult, judgeCase, scratchDatabase } from "./conformance/judge.ts";
 import { reportText } from "./conformance/report.ts";
 
@@ -44,6 +53,10 @@ if (!values["keep-cache"]) {
 }
 
 const dir = conformanceDir();
+if (dir === undefined || !await hasCases(dir)) {
+  console.error(dir === undefined ? CASES_MISSING : `No cases/ folder under ${dir}. ${CASES_MISSING}`);
+  Deno.exit(2);
+}
 const cases = await listCases(dir, values.filter);
 if (cases.length === 0) {
   console.error(`No conformance cases under ${dir}/cases${values.filter ? ` matching "${values.filter}"` : ""}.`);

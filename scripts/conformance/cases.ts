@@ -1,7 +1,7 @@
 /**
  * Conformance cases on disk: `<dir>/cases/<source>/<case>/{current.sql,desired.sql,roles.txt?}`.
- * The shared directory sits beside the repository (`../shared/conformance`), or wherever
- * `PGCONVERGE_CONFORMANCE_DIR` points.
+ * The cases are public test cases of other schema-diff tools; they are not part of the
+ * repository (a user's clone has none), so `PGCONVERGE_CONFORMANCE_DIR` says where they are.
  * @module
  */
 import { fileURLToPath as fromFileUrl } from "node:url";
@@ -16,11 +16,24 @@ export interface Case {
   dir: string;
 }
 
-/** The shared conformance directory (holding `cases/`). */
-export function conformanceDir(): string {
-  const env = Deno.env.get("PGCONVERGE_CONFORMANCE_DIR");
-  if (env) return env;
-  return fromFileUrl(new URL("../../../shared/conformance", import.meta.url));
+/** The one sentence printed when the cases cannot be found. */
+export const CASES_MISSING: string =
+  "The conformance cases are not part of this repository: set PGCONVERGE_CONFORMANCE_DIR to the folder " +
+  "holding cases/<source>/<case>/{current.sql,desired.sql} (the project's CI sets it to its own copy).";
+
+/** The conformance directory (holding `cases/`), or undefined when none is configured. */
+export function conformanceDir(): string | undefined {
+  return Deno.env.get("PGCONVERGE_CONFORMANCE_DIR") || undefined;
+}
+
+/** Whether `dir/cases` exists and is a directory. */
+export async function hasCases(dir: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(`${dir}/cases`)).isDirectory;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory) return false;
+    throw e;
+  }
 }
 
 /** Path of the committed list of passing case ids. */
