@@ -7,6 +7,9 @@ import assert from "node:assert/strict";
 import { cli, tempFile } from "./support/cli.ts";
 import { converge, type PlannedStep } from "./support/converge.ts";
 import { ENGINES } from "./support/db.ts";
+import { ensureSqlParser } from "../src/model/sql_parser.ts";
+
+await ensureSqlParser();
 
 const TABLE = "CREATE TABLE public.t (id int PRIMARY KEY, a int, b text);";
 
