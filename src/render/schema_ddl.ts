@@ -70,7 +70,9 @@ export function renderSchemaDdl(schema: Schema): DesiredDdl {
   // Views last, in YAML order: a view is declared after the views it reads.
   for (const v of schema.views) {
     const word = v.materialized ? "MATERIALIZED VIEW" : "VIEW";
-    add(`CREATE ${word} ${qualify(v.schema, v.name)} AS\n${v.sql}`, v.valueAt.sql ?? v.at);
+    // A last line ending in a `--` comment must not swallow the `;` the loader appends.
+    const end = v.sql.slice(v.sql.lastIndexOf("\n") + 1).includes("--") ? "\n" : "";
+    add(`CREATE ${word} ${qualify(v.schema, v.name)} AS\n${v.sql}${end}`, v.valueAt.sql ?? v.at);
   }
   statements.push(...sqlBlocks(schema, "afterTables"));
   statements.push(...fns.final);

@@ -64,7 +64,9 @@ export function readColumn(r: Reader, raw: Node, what: string): Column | undefin
     } else {
       column.pgType = resolved.sql;
       // A type that is not a portable name goes into the DDL as written: it must be one type name.
-      const shape = resolved.enum === undefined ? typeNameProblem(resolved.sql) : undefined;
+      const shape = resolved.enum === undefined && resolved.sql === type.trim()
+        ? typeNameProblem(resolved.sql)
+        : undefined;
       if (shape !== undefined) {
         r.valueProblem(e("type")!, resolved.sql === type ? shape : { ...shape, index: undefined });
       }

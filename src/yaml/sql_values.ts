@@ -99,20 +99,49 @@ function only(stmts: unknown[], type: string): Record<string, unknown> | undefin
   return node as Record<string, unknown> | undefined;
 }
 
-/** The one target's value of a `SELECT <x>` with nothing else, or undefined. */
-function soleTarget(stmts: unknown[]): Record<string, unknown> | undefined {
+/**
+ * The alias after a value that is not wrapped in parentheses: a trailing `--` comment in the
+ * value would swallow it (as it would swallow `NOT NULL` after a column type), so the parse shows.
+ */
+const SENTINEL = "pgc_value_end";
+
+/** The one target's value of a `SELECT <x> [AS alias]` with nothing else, or undefined. */
+function soleTarget(stmts: unknown[], alias?: string): Record<string, unknown> | undefined {
   const select = only(stmts, "SelectStmt");
   if (select === undefined) return undefined;
   const extra = Object.keys(select).filter((k) => !["targetList", "limitOption", "op"].includes(k));
   const targets = select.targetList as Array<{ ResTarget?: Record<string, unknown> }> | undefined;
   if (extra.length > 0 || select.op !== "SETOP_NONE" || targets?.length !== 1) return undefined;
   const target = targets[0].ResTarget;
-  if (target === undefined || target.name !== undefined || target.indirection !== undefined) return undefined;
+  if (target === undefined || target.name !== alias || target.indirection !== undefined) return undefined;
   return target.val as Record<string, unknown> | undefined;
 }
 
 function notOne(value: string, what: string): ValueProblem {
   return { message: `${JSON.stringify(value)} is not just one ${what}: PostgreSQL reads more into it`, hint: HINT };
+}
+
+/**
+ * Characters and pairs that a value must hold to leave the parentheses it is put in, end the
+ * statement, start a second item, open a comment, or hide any of these in a literal or quoted
+ * name. A value with none of them cannot be more than what is inside the parentheses (an unclosed
+ * `(` in it only unbalances the statement, which PostgreSQL then rejects in the shadow at the
+ * value's line), so it needs no parse here: the parser costs ~0.2 ms a value, and a file of
+ * thousands of tables holds tens of thousands of them.
+ */
+const MAY_ESCAPE = /[;,)\]'"$\\\u0000]|--|\/\*/;
+
+/** Results by value: files repeat their defaults, checks and types many times. */
+const memo = new Map<string, ValueProblem | undefined>();
+const MEMO_LIMIT = 50_000;
+
+function remembered(kind: string, value: string, check: () => ValueProblem | undefined): ValueProblem | undefined {
+  const key = `${kind}\u0000${value}`;
+  if (memo.has(key)) return memo.get(key);
+  const result = check();
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(key, result);
+  return result;
 }
 
 /**
@@ -126,6 +155,11 @@ function notOne(value: string, what: string): ValueProblem {
  * ```
  */
 export function expressionProblem(value: string): ValueProblem | undefined {
+  if (!MAY_ESCAPE.test(value)) return undefined;
+  return remembered("expression", value, () => parsedExpressionProblem(value));
+}
+
+function parsedExpressionProblem(value: string): ValueProblem | undefined {
   const what = "SQL expression";
   const escape = escapeToken(value, what);
   if (escape !== undefined) return escape;
@@ -141,12 +175,16 @@ export function expressionProblem(value: string): ValueProblem | undefined {
  * `timestamp(3) with time zone`), as a column or argument type.
  */
 export function typeNameProblem(value: string): ValueProblem | undefined {
+  return remembered("type", value, () => parsedTypeNameProblem(value));
+}
+
+function parsedTypeNameProblem(value: string): ValueProblem | undefined {
   const what = "type name";
   const escape = escapeToken(value, what);
   if (escape !== undefined) return escape;
-  const tree = parsed(`SELECT NULL::${value}`, value, what);
+  const tree = parsed(`SELECT NULL::${value} AS ${SENTINEL}`, value, what);
   if (!("stmts" in tree)) return tree;
-  const cast = soleTarget(tree.stmts)?.TypeCast as Record<string, unknown> | undefined;
+  const cast = soleTarget(tree.stmts, SENTINEL)?.TypeCast as Record<string, unknown> | undefined;
   const arg = (cast?.arg as Record<string, { isnull?: boolean }> | undefined)?.A_Const;
   return arg?.isnull === true ? undefined : notOne(value, what);
 }
@@ -200,9 +238,9 @@ export function collationProblem(value: string): ValueProblem | undefined {
   const what = "collation name";
   const escape = escapeToken(value, what);
   if (escape !== undefined) return escape;
-  const tree = parsed(`SELECT NULL COLLATE ${value}`, value, what);
+  const tree = parsed(`SELECT NULL COLLATE ${value} AS ${SENTINEL}`, value, what);
   if (!("stmts" in tree)) return tree;
-  const collate = soleTarget(tree.stmts)?.CollateClause as Record<string, unknown> | undefined;
+  const collate = soleTarget(tree.stmts, SENTINEL)?.CollateClause as Record<string, unknown> | undefined;
   const arg = (collate?.arg as Record<string, { isnull?: boolean }> | undefined)?.A_Const;
   return arg?.isnull === true ? undefined : notOne(value, what);
 }
