@@ -129,7 +129,7 @@ function notOne(value: string, what: string): ValueProblem {
  * value's line), so it needs no parse here: the parser costs ~0.2 ms a value, and a file of
  * thousands of tables holds tens of thousands of them.
  */
-const MAY_ESCAPE = /[;,)\]'"$\\\u0000]|--|\/\*/;
+const MAY_ESCAPE = /[;,)\]'"$\\]|--|\/\*/;
 
 /** Results by value: files repeat their defaults, checks and types many times. */
 const memo = new Map<string, ValueProblem | undefined>();
@@ -155,7 +155,8 @@ function remembered(kind: string, value: string, check: () => ValueProblem | und
  * ```
  */
 export function expressionProblem(value: string): ValueProblem | undefined {
-  if (!MAY_ESCAPE.test(value)) return undefined;
+  // A NUL would end the text PostgreSQL's parser (and the server) reads: always parsed, and refused.
+  if (!MAY_ESCAPE.test(value) && !value.includes("\u0000")) return undefined;
   return remembered("expression", value, () => parsedExpressionProblem(value));
 }
 

@@ -6,7 +6,7 @@
  * @module
  */
 import fc from "fast-check";
-import { isMap, isScalar, isSeq, type Node, parseDocument, Scalar } from "yaml";
+import { isMap, isScalar, isSeq, type Node, parseDocument, type Scalar } from "yaml";
 
 /** Keys whose values are SQL expressions (or queries) the renderer pastes into DDL. */
 export const EXPRESSION_KEYS: readonly string[] = [
