@@ -293,7 +293,11 @@ Deno.test("renderSchemaDdl() manages public when nothing else is named", () => {
 Deno.test("renderSchemaDdl() is deterministic", () => {
   const a = render(SHOP);
   const b = render(SHOP);
-  assert.deepEqual(a, b);
+  // A CREATE TABLE carries a closure that builds its probes on failure: compared by what it builds.
+  const probes = (d: typeof a) => d.statements.map((st) => st.diagnose?.().map((g) => g.map((p) => p.sql)));
+  assert.deepEqual(probes(a), probes(b));
+  const data = (d: typeof a) => ({ ...d, statements: d.statements.map(({ diagnose: _, ...st }) => st) });
+  assert.deepEqual(data(a), data(b));
   assert.equal(
     JSON.stringify(a),
     JSON.stringify(renderSchemaDdl(loadSchemaYaml(SHOP, "schema.yaml"))),
