@@ -91,7 +91,9 @@ Deno.test("[pglite] a value that slipped past the loader is caught after the sha
       // Located at the checkConstraint value, the DDL that mentions "evil".
       match(
         e.message,
-        new RegExp(`^schema\\.yaml:5:48: .*holds column public\\.${name}\\.evil, which no key declares`),
+        new RegExp(
+          `^schema\\.yaml:5:48: .*holds column public\\.${name}\\.evil, which no key declares \\(it comes from the value of "checkConstraint"\\)`,
+        ),
       );
     }
     equal(shadow.loads, 1, "the second round was answered from the cache, and still checked");

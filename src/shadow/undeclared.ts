@@ -34,13 +34,13 @@ export function checkDeclared(schema: Schema, statements: readonly DdlStatement[
     const [name, table] = namesOf(o);
     if (named.has(name) || (table !== undefined && named.has(table))) continue;
     const owner = schema.tables.find((t) => t.schema === schemaOf(o) && t.name === table);
-    problems.push(problem(o.id.replace(":", " "), name, statements, owner?.at ?? schema.at));
+    problems.push(problem(o.id.replace(":", " "), name, statements, owner?.at ?? schema.at, schema));
   }
   for (const u of others) {
     // `trigger t on public.x`, `procedure public.p(integer)`: attributed when a sql: item names a part.
     const words = u.split(/[\s.(),"]+/).slice(1).filter((w) => w !== "" && w !== "on" && !schemas.has(w));
     if (words.some((w) => named.has(w))) continue;
-    problems.push(problem(u, words[0] ?? u, statements, schema.at));
+    problems.push(problem(u, words[0] ?? u, statements, schema.at, schema));
   }
   if (problems.length === 0) return;
   const first = problems[0];
@@ -77,11 +77,20 @@ function namesOf(o: DbObject): [string, string | undefined] {
   }
 }
 
-function problem(what: string, name: string, statements: readonly DdlStatement[], fallback: SourceRef): Problem {
-  const at = mentionOf(name, statements) ?? fallback;
+function problem(
+  what: string,
+  name: string,
+  statements: readonly DdlStatement[],
+  fallback: SourceRef,
+  schema: Schema,
+): Problem {
+  const mention = mentionOf(name, statements);
+  const at = mention ?? fallback;
+  const key = mention === undefined ? undefined : keyAt(schema, mention);
   return {
     at,
-    message: `after loading the file, the shadow database holds ${what}, which no key declares`,
+    message: `after loading the file, the shadow database holds ${what}, which no key declares` +
+      (key === undefined ? "" : ` (it comes from the value of "${key}")`),
     hint: "Every object must come from the key that declares it, or from a `sql:` item that names it; " +
       "a value that creates one says more than its key.",
   };
@@ -107,4 +116,25 @@ function mentionOf(name: string, statements: readonly DdlStatement[]): SourceRef
     return span?.source ?? st.source;
   }
   return undefined;
+}
+
+/** The key whose value was written where `at` points (inside the value: same line, at or after its start). */
+function keyAt(schema: Schema, at: SourceRef): string | undefined {
+  let best: { key: string; column: number } | undefined;
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+      return;
+    }
+    if (node === null || typeof node !== "object") return;
+    const valueAt = (node as { valueAt?: Record<string, SourceRef | undefined> }).valueAt;
+    for (const [key, ref] of Object.entries(valueAt ?? {})) {
+      if (ref?.line === at.line && ref.column <= at.column && (best === undefined || ref.column > best.column)) {
+        best = { key, column: ref.column };
+      }
+    }
+    for (const [k, v] of Object.entries(node)) if (k !== "valueAt" && k !== "at") visit(v);
+  };
+  visit(schema);
+  return best?.key;
 }
