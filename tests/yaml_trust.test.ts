@@ -5,7 +5,8 @@
  */
 import assert, { deepEqual, equal, match } from "node:assert/strict";
 import { PgcError } from "../mod.ts";
-import { ensureSqlParser } from "../src/model/sql_parser.ts";
+import { ensureSqlParser, parseSql, scanSql } from "../src/model/sql_parser.ts";
+import { expressionProblem } from "../src/yaml/sql_values.ts";
 import { loadSchemaYaml } from "../src/yaml/load.ts";
 import { cli, tempFile } from "./support/cli.ts";
 import { serverDb } from "./support/db.ts";
@@ -239,4 +240,24 @@ functions:
   equal(orders.columns[4].checkConstraint, "total >= 0 -- never negative\n");
   equal(orders.indexes[1].expressions.length, 2);
   equal(schema.functions[0].returns, "TABLE (id int, note text)");
+});
+
+Deno.test("the parser accepts SQL that merely holds the word ERROR, and names a lexer error", () => {
+  // @pgsql/parser 17.5.0 throws a good parse whose JSON contains "ERROR", and turns a lexer error into a JSON error.
+  equal(parseSql("SELECT 'ERROR' AS \"ERROR\"").stmts?.length, 1);
+  equal(scanSql("SELECT 'ERROR'").tokens.length, 2);
+  assert.throws(() => parseSql("SELECT 'unterminated"), /unterminated quoted string, quoted identifier or comment/);
+  const p = expressionProblem("status IN ('ERROR', 'OK')");
+  equal(p, undefined);
+});
+
+Deno.test("names are cut on a character boundary, and a NUL is refused", () => {
+  const name = `${"é".repeat(31)}ab`; // 64 bytes: the last "b" does not fit, and no "é" is split
+  const [p] = problems(`tables:\n  - name: ${name}\n    columns:\n      - { name: id, type: Int }\n`);
+  assert(
+    p.startsWith(`2:11 "name": "${name}" is 64 bytes, but PostgreSQL keeps 63: it would be "${"é".repeat(31)}a"`),
+    p,
+  );
+  const [nul] = problems(`tables:\n  - name: "a\\0b"\n    columns:\n      - { name: id, type: Int }\n`);
+  match(nul, /cannot hold the character U\+0000/);
 });
