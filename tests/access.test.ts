@@ -15,6 +15,9 @@ import { renderSnapshotSql } from "../src/render/snapshot_sql.ts";
 import { withoutOwnerGrants } from "../src/source/access_source.ts";
 import { loadSchemaYaml } from "../src/yaml/load.ts";
 import { column, table } from "./support/snap.ts";
+import { ensureSqlParser } from "../src/model/sql_parser.ts";
+
+await ensureSqlParser();
 
 function problems(text: string): string[] {
   try {

@@ -13,6 +13,9 @@ import { buildPlan } from "../src/plan/plan.ts";
 import { snapshotOf } from "../src/model/snapshot.ts";
 import { writeMigration } from "../src/migration/write.ts";
 import { readMigration } from "../src/migration/read.ts";
+import { ensureSqlParser } from "../src/model/sql_parser.ts";
+
+await ensureSqlParser();
 
 interface PlannedStep {
   op: string;

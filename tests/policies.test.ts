@@ -20,6 +20,9 @@ import { translatePredicate } from "../src/yaml/rls_predicates.ts";
 import { cli, tempFile } from "./support/cli.ts";
 import { ENGINES, type TestDb } from "./support/db.ts";
 import { column, snap, table } from "./support/snap.ts";
+import { ensureSqlParser } from "../src/model/sql_parser.ts";
+
+await ensureSqlParser();
 
 const ROLES_SQL = `DO $$ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'pgc_rls_reader') THEN CREATE ROLE pgc_rls_reader NOLOGIN; END IF;

@@ -25,6 +25,9 @@ import { schemaModelArb, schemaPairArb, schemaYamlArb, shuffledObject, toYaml } 
 import { serverDb } from "./support/db.ts";
 import { about, holds, migrate, planFromDb, renderByName, stepsText, withPool } from "./support/property_harness.ts";
 import { insertDefaultRows, rowCounts } from "./support/property_harness.ts";
+import { ensureSqlParser } from "../src/model/sql_parser.ts";
+
+await ensureSqlParser();
 
 /** Counterexamples found before, run first every time (as plain YAML, like the generated ones). */
 const KNOWN_YAML: string[] = [

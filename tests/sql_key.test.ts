@@ -9,6 +9,9 @@ import { renderSchemaDdl } from "../src/render/schema_ddl.ts";
 import { loadSchemaYaml } from "../src/yaml/load.ts";
 import { cli, tempFile } from "./support/cli.ts";
 import { ENGINES } from "./support/db.ts";
+import { ensureSqlParser } from "../src/model/sql_parser.ts";
+
+await ensureSqlParser();
 
 const WITH_SQL = `tables:
   - name: t

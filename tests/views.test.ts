@@ -7,6 +7,9 @@ import assert from "node:assert/strict";
 import { cli, tempFile } from "./support/cli.ts";
 import { converge, type PlannedStep } from "./support/converge.ts";
 import { ENGINES } from "./support/db.ts";
+import { ensureSqlParser } from "../src/model/sql_parser.ts";
+
+await ensureSqlParser();
 
 const TABLE = "CREATE TABLE public.t (id int PRIMARY KEY, a int, b text);";
 
@@ -232,13 +235,13 @@ Deno.test("loadSchemaYaml() reads views and reports their problems at their line
   const s = loadSchemaYaml("views:\n  - { name: v, sql: 'SELECT 1;', materialized: true }\n", "s.yaml");
   assert.deepEqual(s.views.map((v) => [v.schema, v.name, v.sql, v.materialized]), [["public", "v", "SELECT 1", true]]);
   try {
-    loadSchemaYaml("views:\n  - { name: v }\n  - { name: w, sql: x, materialised: true }\n", "s.yaml");
+    loadSchemaYaml("views:\n  - { name: v }\n  - { name: w, sql: SELECT 1, materialised: true }\n", "s.yaml");
     assert.fail("expected problems");
   } catch (e) {
     const problems = (e as { problems: Array<{ at: { line: number; column: number }; message: string }> }).problems;
     assert.deepEqual(problems.map((p) => `${p.at.line}:${p.at.column} ${p.message}`), [
       '2:5 view #1 is missing required key "sql"',
-      '3:24 unknown key "materialised" (did you mean "materialized"?)',
+      '3:31 unknown key "materialised" (did you mean "materialized"?)',
     ]);
   }
 });

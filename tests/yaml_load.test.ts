@@ -3,6 +3,9 @@ import { PgcError } from "../src/model/errors.ts";
 import { loadSchemaYaml } from "../src/yaml/load.ts";
 import { resolveType } from "../src/yaml/portable_types.ts";
 import { translateLql } from "../src/yaml/lql.ts";
+import { ensureSqlParser } from "../src/model/sql_parser.ts";
+
+await ensureSqlParser();
 
 /** Every problem of `text` as `line:column message`, or a failure when it loads. */
 function load(text: string) {

@@ -15,6 +15,7 @@ import { openDatabase } from "../../src/db/open.ts";
 import { renderSchemaDdl } from "../../src/render/schema_ddl.ts";
 import { loadStatements } from "../../src/shadow/load.ts";
 import { loadSchemaYaml } from "../../src/yaml/load.ts";
+import { ensureSqlParser } from "../../src/model/sql_parser.ts";
 
 /** Wall times, ms, of the least work a PostgreSQL-printed canonical form needs. */
 export interface FloorReport {
@@ -39,6 +40,7 @@ async function timed<T>(f: () => Promise<T> | T): Promise<[T, number]> {
 /** Measure the floor for the schema.yaml at `path`. */
 export async function measureFloor(path: string): Promise<FloorReport> {
   const text = await Deno.readTextFile(path);
+  await ensureSqlParser();
   const [ddl, parseMs] = await timed(() => renderSchemaDdl(loadSchemaYaml(text, path)));
   const tables = ddl.statements.filter((s) => s.sql.startsWith("CREATE TABLE "));
   const [db, bootMs] = await timed(() => openDatabase("pglite:memory"));

@@ -13,6 +13,14 @@ export interface DdlStatement {
   source?: SourceRef;
   /** Finer locations by character offset (a CREATE TABLE's column clauses), sorted by `start`. */
   spans?: SourceSpan[];
+  /**
+   * When PostgreSQL rejects this statement: groups of probes to run in its place, each leaving
+   * nothing behind, whose rejections locate every cause (a group stops at its first rejection).
+   * Built only when needed.
+   */
+  diagnose?: () => DdlStatement[][];
+  /** Said after PostgreSQL's message when it rejects this statement (`(did you mean "Text"?)`). */
+  note?: string;
 }
 
 /** From character offset `start` of a statement on, the text came from `source`. */

@@ -36,24 +36,53 @@ export async function ensureSqlParser(): Promise<void> {
   loaded = true;
 }
 
+/** Throw (a bug, with its stack) unless the parser is loaded: for pure code that will need it. */
+export function assertSqlParser(): void {
+  requireLoaded();
+}
+
 function requireLoaded(): void {
   if (!loaded) throw new Error("the SQL parser is not loaded: await ensureSqlParser() first");
+}
+
+/**
+ * Call one of @pgsql/parser's sync functions, undoing two quirks of its wrapper (17.5.0): it
+ * throws a good result whose JSON merely contains the word ERROR (`SELECT 'ERROR'`), and a
+ * lexer error (an unterminated literal or comment) reaches us only as a JSON `SyntaxError`.
+ */
+function call<T>(f: (sql: string) => T, sql: string): T {
+  try {
+    return f(sql);
+  } catch (e) {
+    if (e instanceof SyntaxError) {
+      throw new Error("unterminated quoted string, quoted identifier or comment");
+    }
+    const text = e instanceof Error ? e.message : "";
+    if (text.startsWith('{"version":')) {
+      try {
+        return JSON.parse(text) as T;
+      } catch {
+        // Not a result after all: the error stands.
+      }
+    }
+    throw e;
+  }
 }
 
 /** Parse SQL text into PostgreSQL's raw parse tree; throws PostgreSQL's syntax error message. */
 export function parseSql(sql: string): ParseResult {
   requireLoaded();
-  return parseSync(sql);
+  return call(parseSync, sql);
 }
 
 /** Split SQL text into PostgreSQL's tokens (comments included, with byte offsets). */
 export function scanSql(sql: string): ScanResult {
   requireLoaded();
-  return scanSync(sql);
+  return call(scanSync, sql);
 }
 
 /** Parse the PL/pgSQL bodies of the `CREATE FUNCTION`/`DO` statements in `sql`. */
 export function parsePlpgsql(sql: string): unknown {
   requireLoaded();
-  return parsePlPgSQLSync(sql);
+  return call(parsePlPgSQLSync, sql);
 }

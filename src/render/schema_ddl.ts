@@ -4,19 +4,15 @@
  * @module
  */
 import type { SourceRef } from "../model/errors.ts";
-import type { DdlStatement, DesiredDdl, Rename, SourceSpan } from "../model/ddl.ts";
+import type { DdlStatement, DesiredDdl, Rename } from "../model/ddl.ts";
+import { createTable } from "./column_sql.ts";
+import { likelyFailure, tableProbes } from "./table_probes.ts";
 import { qualify, quoteIdent, quoteLiteral } from "../model/quote.ts";
 import { quoteColumnWords, wordsToQuote } from "../yaml/check_words.ts";
-import {
-  defaultColumnCheckName,
-  defaultForeignKeyName,
-  defaultPrimaryKeyName,
-  defaultUniqueName,
-} from "../yaml/default_names.ts";
-import { serialTypeFor } from "../yaml/portable_types.ts";
+import { constraintNames } from "../yaml/default_names.ts";
 import { functionDdl } from "./function_ddl.ts";
 import { rowLevelSecurityStatements } from "./policy_ddl.ts";
-import type { Column, EnumType, FkAction, Schema, Table } from "../yaml/types.ts";
+import type { EnumType, FkAction, Schema, Table } from "../yaml/types.ts";
 import { sqlBlocks } from "./sql_blocks.ts";
 import { extensionStatements } from "./access_objects.ts";
 
@@ -27,14 +23,6 @@ const ACTION_SQL: Readonly<Record<FkAction, string>> = {
   setDefault: "SET DEFAULT",
   restrict: "RESTRICT",
 };
-
-/** Types PostgreSQL always has; a column with any other type is the likely cause of a failure. */
-const BUILTIN_TYPES: ReadonlySet<string> = new Set(
-  ("bigint bigserial bit boolean bool box bytea char character cidr circle date decimal " +
-    "float4 float8 inet int int2 int4 int8 integer interval json jsonb line lseg macaddr " +
-    "money numeric path point polygon real serial smallint smallserial text time timestamp " +
-    "timestamptz timetz tsquery tsvector uuid varchar xml").split(" "),
-);
 
 /**
  * Render the DDL that creates `schema` in an empty database: schemas, enum types, `sql:` items
@@ -69,7 +57,9 @@ export function renderSchemaDdl(schema: Schema): DesiredDdl {
   const fns = functionDdl(schema);
   statements.push(...fns.early);
   statements.push(...sqlBlocks(schema, "beforeTables"));
-  for (const t of schema.tables) statements.push({ ...createTable(t), source: likelyFailure(t, known) });
+  for (const t of schema.tables) {
+    statements.push({ ...createTable(t), source: likelyFailure(t, known), diagnose: () => tableProbes(t, known) });
+  }
   statements.push(...fns.late);
   for (const t of schema.tables) statements.push(...tableConstraints(t));
   for (const t of schema.tables) statements.push(...indexes(t));
@@ -80,7 +70,9 @@ export function renderSchemaDdl(schema: Schema): DesiredDdl {
   // Views last, in YAML order: a view is declared after the views it reads.
   for (const v of schema.views) {
     const word = v.materialized ? "MATERIALIZED VIEW" : "VIEW";
-    add(`CREATE ${word} ${qualify(v.schema, v.name)} AS\n${v.sql}`, v.valueAt.sql ?? v.at);
+    // A last line ending in a `--` comment must not swallow the `;` the loader appends.
+    const end = v.sql.slice(v.sql.lastIndexOf("\n") + 1).includes("--") ? "\n" : "";
+    add(`CREATE ${word} ${qualify(v.schema, v.name)} AS\n${v.sql}${end}`, v.valueAt.sql ?? v.at);
   }
   statements.push(...sqlBlocks(schema, "afterTables"));
   statements.push(...fns.final);
@@ -104,7 +96,7 @@ export function renderSchemaDdl(schema: Schema): DesiredDdl {
 }
 
 /** Declared enums, then those only implied by `Enum(name:a|b)` column types, first use first. */
-function allEnums(schema: Schema): EnumType[] {
+export function allEnums(schema: Schema): EnumType[] {
   const out = [...schema.enums];
   const seen = new Set(out.map((en) => `${en.schema}.${en.name}`));
   for (const t of schema.tables) {
@@ -138,88 +130,19 @@ function idents(names: readonly string[]): string {
   return names.map(quoteIdent).join(", ");
 }
 
-/** CREATE TABLE, one column per line; each clause remembers the YAML value it came from. */
-function createTable(t: Table): { sql: string; spans: SourceSpan[] } {
-  const pk = new Set(t.primaryKey?.columns ?? []);
-  let sql = `CREATE TABLE ${qualify(t.schema, t.name)} `;
-  const spans: SourceSpan[] = [{ start: 0, source: t.at }];
-  if (t.columns.length === 0) return { sql: sql + "()", spans };
-  sql += "(\n";
-  t.columns.forEach((c, i) => {
-    sql += "  ";
-    for (const [text, at] of columnClauses(c, pk.has(c.name))) {
-      spans.push({ start: sql.length, source: at ?? c.at });
-      sql += text + " ";
-    }
-    sql = sql.slice(0, -1) + (i < t.columns.length - 1 ? ",\n" : "\n");
-  });
-  return { sql: sql + ")", spans };
-}
-
-/** The clauses of a column definition, each with the location of the YAML value behind it. */
-function columnClauses(c: Column, inPrimaryKey: boolean): Array<[string, SourceRef | undefined]> {
-  const serial = c.identity === undefined && c.isIdentity ? serialTypeFor(c.pgType) : undefined;
-  const out: Array<[string, SourceRef | undefined]> = [[quoteIdent(c.name), c.at], [
-    serial ?? c.pgType,
-    c.valueAt.type,
-  ]];
-  if (c.collation !== undefined) out.push([`COLLATE ${collationName(c.collation)}`, c.valueAt.collation]);
-  if (c.defaultSql !== undefined) {
-    out.push([`DEFAULT ${c.defaultSql}`, c.valueAt.defaultLqlExpression ?? c.valueAt.defaultValue]);
-  }
-  if (!c.isNullable || inPrimaryKey) out.push(["NOT NULL", c.valueAt.isNullable]);
-  if (c.computedExpression !== undefined) {
-    out.push([`GENERATED ALWAYS AS (${c.computedExpression}) STORED`, c.valueAt.computedExpression]);
-  } else if (c.identity !== undefined) {
-    out.push([`GENERATED ${c.identity === "always" ? "ALWAYS" : "BY DEFAULT"} AS IDENTITY`, c.valueAt.identity]);
-  }
-  return out;
-}
-
-/** A collation name, quoted per part unless the YAML already quotes it. */
-function collationName(collation: string): string {
-  if (collation.startsWith('"')) return collation;
-  return collation.split(".").map(quoteIdent).join(".");
-}
-
-/**
- * Where a failing CREATE TABLE most likely went wrong: the first column whose type is neither
- * built in nor an enum of this file (PostgreSQL reports unknown types), else the table.
- */
-function likelyFailure(t: Table, enums: ReadonlySet<string>): SourceRef {
-  for (const c of t.columns) {
-    const base = c.pgType.toLowerCase().replace(/\s*(\(.*\))?\s*(\[.*\])?$/s, "").trim();
-    if (!BUILTIN_TYPES.has(base) && !base.includes(" ") && !enums.has(base)) {
-      return c.valueAt.type ?? c.at;
-    }
-  }
-  return t.valueAt.name ?? t.at;
-}
-
 /** PRIMARY KEY, UNIQUE, column CHECKs (column order), then table CHECKs (YAML order). */
 function tableConstraints(t: Table): DdlStatement[] {
   const out: DdlStatement[] = [];
-  // Names in use: a default column CHECK name that equals one after shortening moves on.
-  const taken = new Set([
-    ...t.columns.flatMap((c) => c.checkConstraintName ?? []),
-    ...t.checkConstraints.map((k) => k.name),
-  ]);
   const add = (name: string, body: string, source: SourceRef) => {
-    taken.add(name);
     out.push({ sql: `${alter(t)} ADD CONSTRAINT ${quoteIdent(name)} ${body}`, source });
   };
   const names = t.columns.map((c) => c.name);
+  const named = constraintNames(t);
   const pk = t.primaryKey;
-  if (pk !== undefined) {
-    add(pk.name ?? defaultPrimaryKeyName(t.name), `PRIMARY KEY (${idents(pk.columns)})`, pk.at);
-  }
-  for (const u of t.uniqueConstraints) {
-    add(u.name ?? defaultUniqueName(t.name, u.columns), `UNIQUE (${idents(u.columns)})`, u.at);
-  }
-  for (const c of t.columns) {
-    if (c.checkConstraint === undefined) continue;
-    const name = c.checkConstraintName ?? defaultColumnCheckName(t.name, c.name, taken);
-    const expr = quoteColumnWords(c.checkConstraint, wordsToQuote(names, c.name));
+  if (pk !== undefined) add(named.primaryKey!, `PRIMARY KEY (${idents(pk.columns)})`, pk.at);
+  t.uniqueConstraints.forEach((u, i) => add(named.unique[i], `UNIQUE (${idents(u.columns)})`, u.at));
+  for (const [c, name] of named.columnChecks) {
+    const expr = quoteColumnWords(c.checkConstraint!, wordsToQuote(names, c.name));
     add(name, `CHECK (${expr})`, c.valueAt.checkConstraint ?? c.at);
   }
   for (const k of t.checkConstraints) {
@@ -239,15 +162,17 @@ function indexes(t: Table): DdlStatement[] {
     let sql = `CREATE ${ix.isUnique ? "UNIQUE " : ""}INDEX ${quoteIdent(ix.name)} ` +
       `ON ${qualify(t.schema, t.name)}${using} (${keys})`;
     if (ix.include.length > 0) sql += ` INCLUDE (${idents(ix.include)})`;
-    if (ix.filter !== undefined) sql += ` WHERE ${quoteColumnWords(ix.filter, words)}`;
+    // In parentheses, like every value pasted into DDL: the value is proven to be one expression.
+    if (ix.filter !== undefined) sql += ` WHERE (${quoteColumnWords(ix.filter, words)})`;
     return { sql, source: ix.at };
   });
 }
 
 /** FOREIGN KEYs of `t`; ids of those named by default are added to `autoNamed`. */
 function foreignKeys(t: Table, autoNamed: string[]): DdlStatement[] {
-  return t.foreignKeys.map((fk) => {
-    const name = fk.name ?? defaultForeignKeyName(t.name, fk.columns);
+  const names = constraintNames(t).foreignKeys;
+  return t.foreignKeys.map((fk, i) => {
+    const name = names[i];
     if (fk.name === undefined) autoNamed.push(`constraint:${t.schema}.${t.name}.${name}`);
     const actions = [["DELETE", fk.onDelete], ["UPDATE", fk.onUpdate]] as const;
     const tail = actions.filter(([, a]) => a !== "noAction")

@@ -30,7 +30,8 @@ function problemOf(e: SqlError, st: DdlStatement): Problem {
     : span?.source ?? st.source;
   return {
     at,
-    message: `PostgreSQL rejected this: ${e.message}` + (e.server.detail ? ` (${e.server.detail})` : ""),
+    message: `PostgreSQL rejected this: ${e.message}` + (e.server.detail ? ` (${e.server.detail})` : "") +
+      (st.note ? ` ${st.note}` : ""),
     hint: e.server.hint ?? `The statement was: ${st.sql}`,
   };
 }
@@ -44,6 +45,28 @@ function rejected(problems: Problem[]): PgcError {
     hint: "Fix the SQL at the lines named; PostgreSQL validated it in the shadow database.",
     problems,
   });
+}
+
+/**
+ * The problems behind a rejected statement: those its probes find (each at its own YAML value),
+ * plus PostgreSQL's first complaint when no probe repeats it; that complaint alone without probes.
+ */
+async function diagnosed(db: Queryable, st: DdlStatement, first: Problem): Promise<Problem[]> {
+  const found: Problem[] = [];
+  for (const group of st.diagnose?.() ?? []) {
+    for (const probe of group) {
+      try {
+        await db.exec(probe.sql + ";");
+      } catch (e) {
+        if (!(e instanceof SqlError)) throw e;
+        // The probe is ours: the statement to show is the one the file produced.
+        found.push({ ...problemOf(e, probe), hint: e.server.hint ?? `The statement was: ${st.sql}` });
+        break;
+      }
+    }
+  }
+  const repeated = found.some((p) => p.message.startsWith(first.message));
+  return repeated ? found : [first, ...found];
 }
 
 /**
@@ -71,7 +94,7 @@ export async function loadStatements(db: Queryable, statements: DdlStatement[]):
       } catch (e) {
         if (!(e instanceof SqlError)) throw e;
         const cascade = problems.length > 0 && (e.server.sqlstate === "42P01" || e.server.sqlstate === "42703");
-        if (!cascade) problems.push(problemOf(e, st));
+        if (!cascade) problems.push(...await diagnosed(db, st, problemOf(e, st)));
       }
     }
   }

@@ -19,6 +19,8 @@ import { applicableRenames, renameSql } from "../diff/renames.ts";
 import type { Rename } from "../model/ddl.ts";
 import type { RenameInput } from "../plan/plan.ts";
 import { loadSchemaYaml } from "../yaml/load.ts";
+import { ensureSqlParser } from "../model/sql_parser.ts";
+import { checkDeclared } from "../shadow/undeclared.ts";
 import type { Schema } from "../yaml/types.ts";
 
 /** What a SOURCE argument names. */
@@ -101,6 +103,7 @@ export async function canonicalizeYamlText(
   shadow: Shadow,
   onScope?: (scope: FileScope) => void,
 ): Promise<FileSchema> {
+  await ensureSqlParser();
   const schema = loadSchemaYaml(text, path);
   const ddl = renderSchemaDdl(schema);
   const access = desiredAccess(schema);
@@ -108,6 +111,8 @@ export async function canonicalizeYamlText(
   onScope?.({ schemas: [...new Set(ddl.schemas)].sort(), ...(access.manages ? { manages: access.manages } : {}) });
   shadow.need?.(schema.extensions.map((e) => e.name));
   const snap = await withExtensionHint(schema, () => canonicalizeStatements(shadow, ddl.statements, ddl.schemas));
+  // Fresh or from the cache, the shadow's reading holds only what the file declares.
+  checkDeclared(schema, ddl.statements, snap);
   const auto = new Set(ddl.autoNamedForeignKeys);
   for (const o of snap.objects.values()) {
     if (o.kind === "constraint" && auto.has(o.id)) snap.objects.set(o.id, { ...o, autoNamed: true });

@@ -4,30 +4,8 @@
  * 63 bytes, or every plan would rename them.
  * @module
  */
-
-/** PostgreSQL's NAMEDATALEN - 1: the longest identifier, in bytes. */
-const MAX_NAME_BYTES = 63;
-
-const encoder = new TextEncoder();
-
-function bytes(s: string): number {
-  return encoder.encode(s).length;
-}
-
-/** Cut `s` to at most `max` bytes without splitting a character (PostgreSQL's pg_mbcliplen). */
-function clip(s: string, max: number): string {
-  let out = "";
-  for (const ch of s) {
-    if (bytes(out + ch) > max) break;
-    out += ch;
-  }
-  return out;
-}
-
-/** An explicit name as PostgreSQL stores it: cut to 63 bytes. */
-export function truncateName(name: string): string {
-  return clip(name, MAX_NAME_BYTES);
-}
+import type { Column, Table } from "./types.ts";
+import { byteLength as bytes, clipBytes as clip, MAX_NAME_BYTES, truncateName } from "./names.ts";
 
 /** `PK_<table>` (DataProviderMigrate's default). */
 export function defaultPrimaryKeyName(table: string): string {
@@ -65,4 +43,41 @@ function columnCheckName(table: string, column: string, label: string): string {
     else columnBytes--;
   }
   return `${clip(table, tableBytes)}_${clip(column, columnBytes)}_${label}`;
+}
+
+/** The name of every constraint of a table, as the shadow DDL creates them. */
+export interface ConstraintNames {
+  /** The primary key's. */
+  primaryKey?: string;
+  /** Each unique constraint's, in YAML order. */
+  unique: string[];
+  /** Each column CHECK's, by column. */
+  columnChecks: Map<Column, string>;
+  /** Each foreign key's, in YAML order. */
+  foreignKeys: string[];
+}
+
+/**
+ * The constraint names of `t`: written ones as written, the others by default. Column CHECKs come
+ * after the primary key and unique constraints and avoid their names (and every written CHECK
+ * name), as PostgreSQL does for the unnamed CHECKs DataProviderMigrate leaves to it.
+ */
+export function constraintNames(t: Table): ConstraintNames {
+  const taken = new Set([
+    ...t.columns.flatMap((c) => c.checkConstraintName ?? []),
+    ...t.checkConstraints.map((k) => k.name),
+  ]);
+  const pk = t.primaryKey === undefined ? undefined : t.primaryKey.name ?? defaultPrimaryKeyName(t.name);
+  if (pk !== undefined) taken.add(pk);
+  const unique = t.uniqueConstraints.map((u) => u.name ?? defaultUniqueName(t.name, u.columns));
+  for (const u of unique) taken.add(u);
+  const columnChecks = new Map<Column, string>();
+  for (const c of t.columns) {
+    if (c.checkConstraint === undefined) continue;
+    const name = c.checkConstraintName ?? defaultColumnCheckName(t.name, c.name, taken);
+    taken.add(name);
+    columnChecks.set(c, name);
+  }
+  const foreignKeys = t.foreignKeys.map((fk) => fk.name ?? defaultForeignKeyName(t.name, fk.columns));
+  return { ...(pk === undefined ? {} : { primaryKey: pk }), unique, columnChecks, foreignKeys };
 }

@@ -11,8 +11,10 @@ import { checkAccess, readExtension, readGrant, readRole } from "./read_access.t
 import { eachItem, readTable } from "./read_table.ts";
 import { compact, type Entry, Reader } from "./reader.ts";
 import { readSqlBlocks } from "./read_sql.ts";
+import { assertSqlParser } from "../model/sql_parser.ts";
 import type { EnumType, Schema } from "./types.ts";
 import { checkNames } from "./unique_names.ts";
+import { checkNameClashes } from "./name_clashes.ts";
 import { readView } from "./read_view.ts";
 
 /**
@@ -21,26 +23,30 @@ import { readView } from "./read_view.ts";
  * values, duplicate names), each located at the offending key or value.
  *
  * A function written in `bodyLql` is refused (`unsupported`, located) when it is the only problem.
+ * Expression-valued keys are checked with PostgreSQL's parser: `await ensureSqlParser()` first.
  *
  * @example
  * ```ts
+ * await ensureSqlParser();
  * const schema = loadSchemaYaml("tables:\n  - name: t\n    columns: [{name: id, type: Int}]\n", "schema.yaml");
  * schema.tables[0].columns[0].pgType; // "integer"
  * ```
  */
 export function loadSchemaYaml(text: string, file: string): Schema {
+  assertSqlParser();
   const lines = new LineCounter();
   const doc = parseDocument(text, {
     lineCounter: lines,
     prettyErrors: true,
     uniqueKeys: true,
   });
-  const r = new Reader(file, lines, doc);
+  const r = new Reader(file, lines, doc, text);
   for (const w of doc.warnings) {
     r.warnings.push({ at: yamlErrorAt(r, w), message: plain(w) });
   }
-  const schema = readTop(r, doc.contents as Node | null, text);
+  const schema = readTop(r, doc.contents as Node | null);
   checkNames(r, schema);
+  checkNameClashes(r, schema);
   checkFunctionNames(r, schema.functions);
   const lql = schema.functions.filter((f) => f.bodyLql !== undefined).map(bodyLqlProblem);
   if (r.problems.length === 0 && doc.errors.length === 0 && lql.length > 0) {
@@ -57,9 +63,12 @@ export function loadSchemaYaml(text: string, file: string): Schema {
   r.problems.push(...lql);
   checkAccess(r, schema);
   const problems = withSyntaxErrors(r, doc.errors);
+  if (problems.length === 1 && problems[0].at !== undefined) {
+    const [p] = problems;
+    throw new PgcError("yaml_invalid", `${formatRef(p.at!)}: ${p.message}`, { problems, hint: p.hint });
+  }
   if (problems.length > 0) {
-    const noun = problems.length === 1 ? "problem" : "problems";
-    throw new PgcError("yaml_invalid", `${file} has ${problems.length} ${noun}`, { problems });
+    throw new PgcError("yaml_invalid", `${file} has ${problems.length} problems`, { problems });
   }
   schema.warnings = r.warnings;
   return schema;
@@ -92,7 +101,7 @@ function plain(e: YAMLError): string {
   return `YAML syntax: ${msg.charAt(0).toLowerCase()}${msg.slice(1)}`;
 }
 
-function readTop(r: Reader, contents: Node | null, text: string): Schema {
+function readTop(r: Reader, contents: Node | null): Schema {
   const at: SourceRef = { file: r.file, line: 1, column: 1 };
   const schema: Schema = {
     file: r.file,
@@ -125,7 +134,7 @@ function readTop(r: Reader, contents: Node | null, text: string): Schema {
   }));
   schema.enums = eachItem(r, e("enums"), (node, i) => readEnum(r, node, i));
   schema.functions = eachItem(r, e("functions"), (node, i) => readFunction(r, node, i));
-  schema.sql = readSqlBlocks(r, e("sql"), text);
+  schema.sql = readSqlBlocks(r, e("sql"));
   schema.roles = eachItem(r, e("roles"), (node, i) => readRole(r, node, i));
   schema.extensions = eachItem(r, e("extensions"), (node, i) => readExtension(r, node, i));
   // A `grants` key, even an empty list, puts every privilege of the managed schemas under management.
@@ -138,8 +147,8 @@ function readEnum(r: Reader, node: Node, i: number): EnumType | undefined {
   const m = r.map(node, "enum", `enum #${i + 1}`, ["name", "values"]);
   if (m === undefined) return undefined;
   const e = (key: string): Entry | undefined => m.entries.get(key);
-  const name = r.text(e("name"));
-  const values = r.locatedList(e("values"));
+  const name = r.name(e("name"));
+  const values = r.locatedList(e("values"), "text");
   const written = e("values")?.node;
   if (isSeq(written) && written.items.length === 0) {
     r.problem(m.valueAt.values, `enum "${name}" has no values`);
@@ -153,7 +162,7 @@ function readEnum(r: Reader, node: Node, i: number): EnumType | undefined {
   }
   const renamedValues = readRenamedValues(r, e("renamedValues"), name ?? "", [...seen]);
   const result = compact<EnumType>({
-    schema: r.text(e("schema")) ?? "public",
+    schema: r.name(e("schema")) ?? "public",
     name: name ?? "",
     values: [...seen],
     renamedValues,

@@ -34,6 +34,13 @@ export interface TypeProblem {
 
 const TIME_PRECISION_MAX = 6;
 
+/** The portable type names, spelled as documented (for "did you mean" suggestions). */
+export const TYPE_NAMES: readonly string[] = (
+  "TinyInt SmallInt Int Integer BigInt Boolean Bool Decimal Money SmallMoney Float Real Double Char NChar " +
+  "VarChar NVarChar Text Binary VarBinary Blob RowVersion Timestamp Date Time DateTime DateTimeOffset Uuid " +
+  "Guid Json Jsonb Xml Vector Enum"
+).split(" ");
+
 /**
  * Map a written type to PostgreSQL. Portable names are matched case-insensitively; a trailing
  * `[]` keeps working (`Uuid[]` → `uuid[]`).

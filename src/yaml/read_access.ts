@@ -43,7 +43,7 @@ export function readRole(r: Reader, node: Node, i: number): Role | undefined {
   const m = r.map(node, "role", `role #${i + 1}`, ["name"]);
   if (m === undefined) return undefined;
   const e = (key: string) => m.entries.get(key);
-  const name = r.text(e("name"));
+  const name = r.name(e("name"));
   const grantTo = r.locatedList(e("grantTo")) ?? [];
   for (const g of grantTo) {
     if (g.value === name) r.problem(g.at, `role "${name}" cannot be granted to itself`);
@@ -68,10 +68,10 @@ export function readExtension(r: Reader, node: Node, i: number): Extension | und
   const m = r.map(node, "extension", `extension #${i + 1}`, ["name"]);
   if (m === undefined) return undefined;
   const e = (key: string) => m.entries.get(key);
-  const name = r.text(e("name"));
+  const name = r.name(e("name"));
   const ext = compact<Extension>({
     name: name ?? "",
-    schema: r.text(e("schema")),
+    schema: r.name(e("schema")),
     version: r.sql(e("version")),
     at: m.at,
     valueAt: m.valueAt,
@@ -86,7 +86,7 @@ export function readGrant(r: Reader, node: Node, i: number): Grant | undefined {
   if (m === undefined) return undefined;
   const e = (key: string) => m.entries.get(key);
   const target = r.oneOf(e("target"), TARGETS);
-  const objectName = r.text(e("objectName"));
+  const objectName = r.name(e("objectName"));
   if (target === "table" && objectName === undefined && e("objectName") === undefined) {
     r.problem(m.at, `${what} has target Table but no "objectName" (the table's name)`);
   }
@@ -102,14 +102,14 @@ export function readGrant(r: Reader, node: Node, i: number): Grant | undefined {
     x.value.toLowerCase() === PUBLIC_GRANTEE ? PUBLIC_GRANTEE : x.value
   );
   if (isEmptyList(e("roles"))) r.problem(m.valueAt.roles!, `${what} has no roles`);
-  const schema = r.text(e("schema"));
+  const schema = r.name(e("schema"));
   const grant = compact<Grant>({
     schema: target === "schema" ? objectName ?? schema ?? "public" : schema ?? "public",
     target: target ?? "table",
     objectName: target === "schema" ? undefined : objectName,
     privileges,
     roles: [...new Set(roles)],
-    runAs: r.text(e("runAs")),
+    runAs: r.name(e("runAs")),
     at: m.at,
     valueAt: m.valueAt,
   });
@@ -118,7 +118,7 @@ export function readGrant(r: Reader, node: Node, i: number): Grant | undefined {
 
 /** Privilege words, upper case, checked for the target; `ALL` (or `ALL PRIVILEGES`) expanded. */
 function readPrivileges(r: Reader, e: Entry | undefined, target: GrantTarget, what: string): string[] {
-  const items = r.locatedList(e) ?? [];
+  const items = r.locatedList(e, "text") ?? [];
   if (e !== undefined && isEmptyList(e)) r.problem(e.at, `${what} has no privileges`);
   const all = target === "schema" ? SCHEMA_ALL : TABLE_ALL;
   const valid = target === "schema" ? SCHEMA_ALL : TABLE_PRIVILEGES;

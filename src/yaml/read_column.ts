@@ -7,6 +7,8 @@ import type { Node } from "yaml";
 import { translateLql } from "./lql.ts";
 import { resolveType, serialTypeFor } from "./portable_types.ts";
 import { compact, type Reader } from "./reader.ts";
+import { collationProblem, expressionProblem, typeNameProblem } from "./sql_values.ts";
+import { nameProblem } from "./names.ts";
 import type { Column, IdentityKind } from "./types.ts";
 
 const IDENTITY: Readonly<Record<string, IdentityKind>> = {
@@ -23,15 +25,18 @@ export function readColumn(r: Reader, raw: Node, what: string): Column | undefin
   const m = r.map(raw, "column", what, ["name", "type"]);
   if (m === undefined) return undefined;
   const e = (key: string) => m.entries.get(key);
-  const name = r.text(e("name"));
+  const name = r.name(e("name"));
   const type = r.text(e("type"));
-  const defaultValue = r.sql(e("defaultValue"));
+  const defaultValue = r.checked(e("defaultValue"), expressionProblem);
   const defaultLqlExpression = r.sql(e("defaultLqlExpression"));
   const isIdentity = r.bool(e("isIdentity")) ?? false;
   const identity = r.oneOf(e("identity"), IDENTITY);
-  const checkConstraint = r.sql(e("checkConstraint"));
-  const checkConstraintName = r.text(e("checkConstraintName"));
-  const computedExpression = r.sql(e("computedExpression"));
+  const checkConstraint = r.checked(e("checkConstraint"), expressionProblem);
+  const checkConstraintName = r.name(e("checkConstraintName"));
+  const computedExpression = r.checked(e("computedExpression"), expressionProblem);
+  const collation = r.text(e("collation"));
+  // A collation written in double quotes goes into the DDL as written; any other is quoted.
+  if (collation?.startsWith('"')) r.checked(e("collation"), collationProblem);
   const column = compact<Column>({
     name: name ?? "",
     type: type ?? "",
@@ -45,9 +50,9 @@ export function readColumn(r: Reader, raw: Node, what: string): Column | undefin
     checkConstraint,
     checkConstraintName,
     comment: r.sql(e("comment")),
-    collation: r.text(e("collation")),
+    collation,
     computedExpression,
-    renamedFrom: r.text(e("renamedFrom")),
+    renamedFrom: r.name(e("renamedFrom")),
     at: m.at,
     valueAt: m.valueAt,
   });
@@ -58,6 +63,15 @@ export function readColumn(r: Reader, raw: Node, what: string): Column | undefin
       r.problem(typeAt, resolved.error);
     } else {
       column.pgType = resolved.sql;
+      // A type that is not a portable name goes into the DDL as written: it must be one type name.
+      const shape = resolved.enum === undefined && resolved.sql === type.trim()
+        ? typeNameProblem(resolved.sql)
+        : undefined;
+      if (shape !== undefined) {
+        r.valueProblem(e("type")!, resolved.sql === type ? shape : { ...shape, index: undefined });
+      }
+      const enumName = resolved.enum === undefined ? undefined : nameProblem(resolved.enum.name);
+      if (enumName !== undefined) r.problem(typeAt!, `the enum's name ${enumName.message}`, enumName.hint);
       if (resolved.warning !== undefined) {
         r.warnings.push({ at: typeAt, message: resolved.warning });
       }
@@ -68,6 +82,8 @@ export function readColumn(r: Reader, raw: Node, what: string): Column | undefin
   }
   if (defaultLqlExpression !== undefined) {
     column.defaultSql = translateLql(defaultLqlExpression);
+    const shape = column.defaultSql === undefined ? undefined : expressionProblem(column.defaultSql);
+    if (shape !== undefined) r.valueProblem(e("defaultLqlExpression")!, { ...shape, index: undefined });
     if (column.defaultSql === undefined) {
       r.problem(
         m.valueAt.defaultLqlExpression,

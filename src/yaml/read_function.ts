@@ -7,8 +7,9 @@
 import type { Node } from "yaml";
 import type { Problem, SourceRef } from "../model/errors.ts";
 import { resolveType } from "./portable_types.ts";
-import { compact, type Reader } from "./reader.ts";
+import { compact, type Entry, type Reader } from "./reader.ts";
 import { eachItem } from "./read_table.ts";
+import { resultTypeProblem, typeNameProblem } from "./sql_values.ts";
 import type { FunctionArgument, FunctionDef, Volatility } from "./types.ts";
 
 const VOLATILITY: Readonly<Record<string, Volatility>> = {
@@ -27,7 +28,14 @@ export function bodyLqlProblem(f: FunctionDef): Problem {
 }
 
 /** A type written in YAML, mapped; a problem (and undefined) when it cannot be right. */
-function mapType(r: Reader, written: string, at: SourceRef | undefined, fallback: SourceRef): string | undefined {
+function mapType(
+  r: Reader,
+  written: string,
+  at: SourceRef | undefined,
+  fallback: SourceRef,
+  result = false,
+  entry?: Entry,
+): string | undefined {
   const setof = /^setof\s+/i.exec(written);
   const rest = setof ? written.slice(setof[0].length) : written;
   const resolved = resolveType(rest);
@@ -40,16 +48,25 @@ function mapType(r: Reader, written: string, at: SourceRef | undefined, fallback
     return undefined;
   }
   if (resolved.warning !== undefined) r.warnings.push({ at: at ?? fallback, message: resolved.warning });
-  return (setof ? "SETOF " : "") + resolved.sql;
+  const sql = (setof ? "SETOF " : "") + resolved.sql;
+  // What is not a portable name goes into the DDL as written: it must be one type.
+  const shape = (result ? resultTypeProblem : typeNameProblem)(sql);
+  if (shape !== undefined) {
+    const key = `"${result ? "returns" : "type"}"`;
+    if (entry !== undefined && sql === written) r.valueProblem(entry, shape, key);
+    else r.problem(at ?? fallback, `${key}: ${shape.message}`, shape.hint);
+    return undefined;
+  }
+  return sql;
 }
 
 function readArgument(r: Reader, node: Node, what: string): FunctionArgument | undefined {
   const m = r.map(node, "functionArgument", what, ["name", "type"]);
   if (m === undefined) return undefined;
-  const name = r.text(m.entries.get("name"));
+  const name = r.name(m.entries.get("name"));
   const type = r.text(m.entries.get("type"));
   if (name === undefined || type === undefined) return undefined;
-  const pgType = mapType(r, type, m.valueAt.type, m.at);
+  const pgType = mapType(r, type, m.valueAt.type, m.at, false, m.entries.get("type"));
   return pgType === undefined ? undefined : { name, type, pgType, at: m.at, valueAt: m.valueAt };
 }
 
@@ -58,7 +75,7 @@ export function readFunction(r: Reader, node: Node, i: number): FunctionDef | un
   const m = r.map(node, "function", `function #${i + 1}`, ["name"]);
   if (m === undefined) return undefined;
   const e = (key: string) => m.entries.get(key);
-  const name = r.text(e("name"));
+  const name = r.name(e("name"));
   const what = name === undefined ? `function #${i + 1}` : `function "${name}"`;
   const args = eachItem(r, e("arguments"), (n, j) => readArgument(r, n, `argument #${j + 1} of ${what}`));
   const seen = new Set<string>();
@@ -67,7 +84,9 @@ export function readFunction(r: Reader, node: Node, i: number): FunctionDef | un
     seen.add(a.name);
   }
   const returnsText = r.text(e("returns"));
-  const returns = returnsText === undefined ? "void" : mapType(r, returnsText, m.valueAt.returns, m.at);
+  const returns = returnsText === undefined
+    ? "void"
+    : mapType(r, returnsText, m.valueAt.returns, m.at, true, e("returns"));
   const body = r.sql(e("body"));
   const bodyLql = r.sql(e("bodyLql"));
   if (body === undefined && bodyLql === undefined) r.problem(m.at, `${what} needs a body (or bodyLql)`);
@@ -79,7 +98,7 @@ export function readFunction(r: Reader, node: Node, i: number): FunctionDef | un
     r.problem(m.valueAt.language!, `language "${language}" is not a language name`);
   }
   const f = compact<FunctionDef>({
-    schema: r.text(e("schema")) ?? "public",
+    schema: r.name(e("schema")) ?? "public",
     name: name ?? "",
     arguments: args,
     returns: returns ?? "void",

@@ -5,6 +5,7 @@
 import type { Node } from "yaml";
 import type { KnownColumnsCheck } from "./read_table.ts";
 import { compact, type Reader } from "./reader.ts";
+import { expressionProblem } from "./sql_values.ts";
 import type { Index, IndexMethod } from "./types.ts";
 
 const METHODS: Readonly<Record<string, IndexMethod>> = {
@@ -25,10 +26,10 @@ export function readIndex(
   const m = r.map(node, "index", what, ["name"]);
   if (m === undefined) return undefined;
   const e = (key: string) => m.entries.get(key);
-  const name = r.text(e("name"));
-  const columns = r.locatedList(e("columns"));
-  const expressions = r.textList(e("expressions"), "sql") ?? [];
-  const include = r.locatedList(e("include"));
+  const name = r.name(e("name"));
+  const columns = r.locatedList(e("columns"), "text");
+  const expressions = r.textList(e("expressions"), expressionProblem) ?? [];
+  const include = r.locatedList(e("include"), "text");
   // `expressions` replaces `columns`, so only the columns that are used are checked.
   if (expressions.length === 0) known(columns, "index");
   known(include, "include");
@@ -40,7 +41,7 @@ export function readIndex(
     columns: (columns ?? []).map((c) => c.value),
     expressions,
     isUnique: r.bool(e("isUnique")) ?? false,
-    filter: r.sql(e("filter")),
+    filter: r.checked(e("filter"), expressionProblem),
     method: r.oneOf(e("method"), METHODS),
     include: (include ?? []).map((c) => c.value),
     at: m.at,

@@ -9,6 +9,7 @@ import type { Node } from "yaml";
 import type { SourceRef } from "../model/errors.ts";
 import { compact, type Entry, type Reader } from "./reader.ts";
 import { translatePredicate } from "./rls_predicates.ts";
+import { expressionProblem } from "./sql_values.ts";
 import type { Policy, PolicyOperation, RowLevelSecurity } from "./types.ts";
 
 const OPERATIONS: Readonly<Record<string, PolicyOperation>> = {
@@ -57,7 +58,7 @@ function readPolicy(r: Reader, node: Node, what: string, columns: readonly strin
   const m = r.map(node, "policy", what, ["name"]);
   if (m === undefined) return undefined;
   const e = (key: string) => m.entries.get(key);
-  const name = r.text(e("name"));
+  const name = r.name(e("name"));
   const operations: PolicyOperation[] = [];
   (r.list(e("operations")) ?? []).forEach((item, i) => {
     const entry = { key: `operations[${i}]`, keyAt: m.at, at: r.at(item, m.at), node: item };
@@ -88,8 +89,8 @@ function readPolicy(r: Reader, node: Node, what: string, columns: readonly strin
     roles: roles.map((x) => x.value),
     using: r.sql(e("using")),
     withCheck: r.sql(e("withCheck")),
-    usingSql: r.sql(e("usingSql")),
-    withCheckSql: r.sql(e("withCheckSql")),
+    usingSql: r.checked(e("usingSql"), expressionProblem),
+    withCheckSql: r.checked(e("withCheckSql"), expressionProblem),
     at: m.at,
     valueAt: m.valueAt,
   });
@@ -110,7 +111,13 @@ function predicate(
   const simple = p[key];
   if (simple === undefined) return undefined;
   const result = translatePredicate(simple, columns);
-  if ("sql" in result) return result.sql;
+  if ("sql" in result) {
+    const shape = expressionProblem(result.sql);
+    if (shape !== undefined) {
+      r.problem(p.valueAt[key] ?? p.at, `"${key}": ${shape.message}`, shape.hint);
+    }
+    return result.sql;
+  }
   r.problem(
     p.valueAt[key] ?? p.at,
     `cannot translate ${key} "${simple}" of policy "${p.name}" to SQL: ${result.error}`,

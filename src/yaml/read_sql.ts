@@ -4,7 +4,7 @@
  * the shadow is reported at the line and column inside the YAML block that holds it.
  * @module
  */
-import { isScalar, Scalar } from "yaml";
+import { isScalar, type Scalar } from "yaml";
 import type { SourceSpan } from "../model/ddl.ts";
 import type { SourceRef } from "../model/errors.ts";
 import { compact, describe, type Entry, type Reader } from "./reader.ts";
@@ -14,14 +14,14 @@ const LOADS: Readonly<Record<string, SqlLoad>> = { beforeTables: "beforeTables",
 
 /**
  * Read `sql:`: each item is a string (loaded after all structured DDL) or a map
- * `{sql, load: beforeTables | afterTables}`. `text` is the whole file, for exact locations.
+ * `{sql, load: beforeTables | afterTables}`.
  */
-export function readSqlBlocks(r: Reader, e: Entry | undefined, text: string): SqlBlock[] {
+export function readSqlBlocks(r: Reader, e: Entry | undefined): SqlBlock[] {
   const out: SqlBlock[] = [];
   (r.list(e) ?? []).forEach((node, i) => {
     const what = `sql item #${i + 1}`;
     if (isScalar(node)) {
-      const block = scalarBlock(r, node, `sql[${i}]`, e!.at, text);
+      const block = scalarBlock(r, node, `sql[${i}]`, e!.at);
       if (block) out.push({ ...block, load: "afterTables", valueAt: {} });
       return;
     }
@@ -32,7 +32,7 @@ export function readSqlBlocks(r: Reader, e: Entry | undefined, text: string): Sq
       r.problem(sqlEntry.at, `"sql" must be a string, got ${describe(sqlEntry.node)}`);
       return;
     }
-    const block = scalarBlock(r, sqlEntry.node, "sql", sqlEntry.at, text);
+    const block = scalarBlock(r, sqlEntry.node, "sql", sqlEntry.at);
     const load = r.oneOf(m.entries.get("load"), LOADS) ?? "afterTables";
     if (block) out.push(compact<SqlBlock>({ ...block, load, at: m.at, valueAt: m.valueAt }));
   });
@@ -45,7 +45,6 @@ function scalarBlock(
   node: Scalar,
   key: string,
   fallback: SourceRef,
-  text: string,
 ): { sql: string; spans: SourceSpan[]; at: SourceRef } | undefined {
   const at = r.at(node, fallback);
   if (typeof node.value !== "string") {
@@ -56,40 +55,5 @@ function scalarBlock(
     r.problem(at, `"${key}" must not be empty`);
     return undefined;
   }
-  return { sql: node.value, spans: spansOf(r, node, text) ?? [{ start: 0, source: at }], at };
-}
-
-/**
- * Exact character spans for the scalar forms whose text is copied verbatim from the file: a
- * literal block (`|`, one span per line) or a single-line plain or quoted scalar without escapes.
- * Other forms (folded, escaped, multi-line flow) get no spans: the item's start is used.
- */
-function spansOf(r: Reader, node: Scalar, text: string): SourceSpan[] | undefined {
-  const range = node.range;
-  const value = node.value as string;
-  if (range === undefined || range === null) return undefined;
-  if (node.type === Scalar.BLOCK_LITERAL) {
-    const headerEnd = text.indexOf("\n", range[0]);
-    if (headerEnd < 0) return undefined;
-    const raw = text.slice(headerEnd + 1, range[1]).split("\n");
-    const indent = Math.min(
-      ...raw.filter((l) => l.trim() !== "").map((l) => l.length - l.trimStart().length),
-    );
-    const spans: SourceSpan[] = [];
-    let start = 0;
-    let offset = headerEnd + 1;
-    for (const [i, line] of value.split("\n").entries()) {
-      if (raw[i] === undefined || raw[i].slice(indent) !== line) return undefined;
-      spans.push({ start, source: r.atOffset(offset + indent), exact: true });
-      start += line.length + 1;
-      offset += raw[i].length + 1;
-    }
-    return spans;
-  }
-  const quoted = node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE;
-  const from = range[0] + (quoted ? 1 : 0);
-  if (!value.includes("\n") && text.slice(from, from + value.length) === value) {
-    return [{ start: 0, source: r.atOffset(from), exact: true }];
-  }
-  return undefined;
+  return { sql: node.value, spans: r.spans(node) ?? [{ start: 0, source: at }], at };
 }

@@ -11,6 +11,7 @@ import { readColumn } from "./read_column.ts";
 import { readIndex } from "./read_index.ts";
 import { readRowLevelSecurity } from "./read_rls.ts";
 import { compact, type Entry, type Reader } from "./reader.ts";
+import { expressionProblem } from "./sql_values.ts";
 import type { CheckConstraint, Column, FkAction, ForeignKey, PrimaryKey, Table, UniqueConstraint } from "./types.ts";
 
 const FK_ACTIONS: Readonly<Record<string, FkAction>> = {
@@ -34,7 +35,7 @@ export function readTable(r: Reader, raw: Node, index: number): Table | undefine
   const m = r.map(raw, "table", `table #${index + 1}`, ["name"]);
   if (m === undefined) return undefined;
   const e = (key: string) => m.entries.get(key);
-  const name = r.text(e("name"));
+  const name = r.name(e("name"));
   const what = name === undefined ? `table #${index + 1}` : `table "${name}"`;
   const columns = readColumns(r, e("columns"), what);
   const known = (list: Located[] | undefined, key: string) => checkKnownColumns(r, list, columns, what, key);
@@ -42,7 +43,7 @@ export function readTable(r: Reader, raw: Node, index: number): Table | undefine
     eachItem(r, e(key), (node, i) => read(node, `${ITEM_NAMES[key]} #${i + 1} of ${what}`));
   const rls = e("rowLevelSecurity");
   const table = compact<Table>({
-    schema: r.text(e("schema")) ?? "public",
+    schema: r.name(e("schema")) ?? "public",
     name: name ?? "",
     columns,
     primaryKey: readPrimaryKey(r, e("primaryKey"), what, known),
@@ -52,7 +53,7 @@ export function readTable(r: Reader, raw: Node, index: number): Table | undefine
     indexes: list("indexes", (node, w) => readIndex(r, node, w, known)),
     rowLevelSecurity: rls === undefined ? undefined : readRowLevelSecurity(r, rls, what, columns.map((c) => c.name)),
     comment: r.sql(e("comment")),
-    renamedFrom: r.text(e("renamedFrom")),
+    renamedFrom: r.name(e("renamedFrom")),
     at: m.at,
     valueAt: m.valueAt,
   });
@@ -128,12 +129,12 @@ function readPrimaryKey(
   if (e === undefined) return undefined;
   const m = r.map(e.node, "primaryKey", `primaryKey of ${what}`, ["columns"]);
   if (m === undefined) return undefined;
-  const cols = r.locatedList(m.entries.get("columns"));
+  const cols = r.locatedList(m.entries.get("columns"), "text");
   known(cols, "primaryKey");
   if (cols !== undefined && cols.length === 0) {
     r.problem(m.valueAt.columns, "primaryKey has no columns");
   }
-  const name = r.text(m.entries.get("name"));
+  const name = r.name(m.entries.get("name"));
   return compact<PrimaryKey>({ name, columns: values(cols), at: m.at, valueAt: m.valueAt });
 }
 
@@ -146,9 +147,9 @@ function readForeignKey(
   const m = r.map(node, "foreignKey", what, ["columns", "referencedTable", "referencedColumns"]);
   if (m === undefined) return undefined;
   const e = (key: string) => m.entries.get(key);
-  const cols = r.locatedList(e("columns"));
+  const cols = r.locatedList(e("columns"), "text");
   known(cols, "foreignKey");
-  const referencedTable = r.text(e("referencedTable"));
+  const referencedTable = r.name(e("referencedTable"));
   const referencedColumns = r.textList(e("referencedColumns"));
   if (cols !== undefined && referencedColumns !== undefined) {
     if (cols.length === 0) {
@@ -161,9 +162,9 @@ function readForeignKey(
     }
   }
   const fk = compact<ForeignKey>({
-    name: r.text(e("name")),
+    name: r.name(e("name")),
     columns: values(cols),
-    referencedSchema: r.text(e("referencedSchema")) ?? "public",
+    referencedSchema: r.name(e("referencedSchema")) ?? "public",
     referencedTable: referencedTable ?? "",
     referencedColumns: referencedColumns ?? [],
     onDelete: r.oneOf(e("onDelete"), FK_ACTIONS) ?? "noAction",
@@ -182,17 +183,17 @@ function readUnique(
 ): UniqueConstraint | undefined {
   const m = r.map(node, "uniqueConstraint", what, ["columns"]);
   if (m === undefined) return undefined;
-  const cols = r.locatedList(m.entries.get("columns"));
+  const cols = r.locatedList(m.entries.get("columns"), "text");
   known(cols, "uniqueConstraint");
   if (cols?.length === 0) r.problem(m.valueAt.columns, `${what} has no columns`);
-  const name = r.text(m.entries.get("name"));
+  const name = r.name(m.entries.get("name"));
   return compact<UniqueConstraint>({ name, columns: values(cols), at: m.at, valueAt: m.valueAt });
 }
 
 function readCheck(r: Reader, node: Node, what: string): CheckConstraint | undefined {
   const m = r.map(node, "checkConstraint", what, ["name", "expression"]);
-  const name = r.text(m?.entries.get("name"));
-  const expression = r.sql(m?.entries.get("expression"));
+  const name = r.name(m?.entries.get("name"));
+  const expression = r.checked(m?.entries.get("expression"), expressionProblem);
   if (m === undefined || name === undefined || expression === undefined) return undefined;
   return { name, expression, at: m.at, valueAt: m.valueAt };
 }

@@ -1,6 +1,7 @@
 /** One `views:` entry → {@link View}. @module */
 import type { Node } from "yaml";
 import { compact, type Reader } from "./reader.ts";
+import { queryProblem } from "./sql_values.ts";
 import type { View } from "./types.ts";
 
 /** Read a view; undefined when its name or query is missing or unusable (the problem is recorded). */
@@ -8,8 +9,8 @@ export function readView(r: Reader, node: Node, i: number): View | undefined {
   const m = r.map(node, "view", `view #${i + 1}`, ["name", "sql"]);
   if (m === undefined) return undefined;
   const e = (key: string) => m.entries.get(key);
-  const name = r.text(e("name"));
-  const schema = r.text(e("schema"));
+  const name = r.name(e("name"));
+  const schema = r.name(e("schema"));
   const sql = r.sql(e("sql"));
   const materialized = r.bool(e("materialized"));
   if (name === undefined || sql === undefined) return undefined;
@@ -19,6 +20,8 @@ export function readView(r: Reader, node: Node, i: number): View | undefined {
     r.problem(m.valueAt.sql ?? m.at, `view "${name}" has an empty "sql"`);
     return undefined;
   }
+  const shape = queryProblem(query);
+  if (shape !== undefined) r.valueProblem(e("sql")!, shape);
   return compact<View>({
     schema: schema ?? "public",
     name,

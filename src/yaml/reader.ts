@@ -4,9 +4,13 @@
  * caller carries on and the user sees every problem of the file in one run.
  * @module
  */
-import { type Document, isAlias, isMap, isScalar, isSeq, type LineCounter, type Node } from "yaml";
+import { type Document, isAlias, isMap, isScalar, isSeq, type LineCounter, type Node, type Scalar } from "yaml";
+import type { SourceSpan } from "../model/ddl.ts";
 import type { Problem, SourceRef } from "../model/errors.ts";
 import { didYouMean, KEYS, type NodeKind } from "./keys.ts";
+import { nameProblem } from "./names.ts";
+import type { ValueProblem } from "./sql_values.ts";
+import { atIndex, valueSpans } from "./value_spans.ts";
 
 /** One key of a map: its name, where key and value were written, and the value node. */
 export interface Entry {
@@ -30,6 +34,9 @@ export interface MapView {
   valueAt: Record<string, SourceRef>;
 }
 
+/** How list items are read: as names (the default), free text, SQL, or SQL passing a check. */
+export type ItemReader = "name" | "text" | "sql" | ((value: string) => ValueProblem | undefined);
+
 /** Problem collector and node reader for one file. */
 export class Reader {
   /** Every problem found so far. */
@@ -37,12 +44,44 @@ export class Reader {
   /** Non-fatal remarks found so far. */
   readonly warnings: Array<{ at: SourceRef; message: string }> = [];
 
-  /** Read nodes of `doc`, locating them in `file` through `lines`. */
+  /** Read nodes of `doc`, locating them in `file` through `lines`; `text` is the file's text. */
   constructor(
     readonly file: string,
     private readonly lines: LineCounter,
     private readonly doc: Document,
+    private readonly source: string = "",
   ) {}
+
+  /** Where each character of a string scalar was written, when it was copied verbatim. */
+  spans(node: Scalar): SourceSpan[] | undefined {
+    return valueSpans(node, this.source, this.lines, this.file);
+  }
+
+  /**
+   * Record a problem found in the value of `e` by `check`: at the character it names when the
+   * value was written verbatim, else at the value.
+   */
+  valueProblem(e: Entry, p: ValueProblem, what: string = `"${e.key}"`): void {
+    const exact = p.index === undefined || !isScalar(e.node) ? undefined : atIndex(this.spans(e.node), p.index);
+    this.problem(exact ?? e.at, `${what}: ${p.message}`, p.hint);
+  }
+
+  /** SQL that must pass `check` (one expression, one type…): read as {@link sql}, checked, kept. */
+  checked(e: Entry | undefined, check: (value: string) => ValueProblem | undefined): string | undefined {
+    const value = this.sql(e);
+    if (value === undefined) return undefined;
+    const p = check(value);
+    if (p !== undefined) this.valueProblem(e!, p);
+    return value;
+  }
+
+  /** A name (of a table, column, constraint…): a non-empty string PostgreSQL keeps whole. */
+  name(e: Entry | undefined): string | undefined {
+    const value = this.text(e);
+    const p = value === undefined ? undefined : nameProblem(value);
+    if (p !== undefined) this.valueProblem(e!, p);
+    return value;
+  }
 
   /** The location of a node, or of `fallback` when the node has none. */
   at(node: unknown, fallback?: SourceRef): SourceRef {
@@ -170,21 +209,27 @@ export class Reader {
   }
 
   /** A list of non-empty strings (column names, role names); bad items are problems. */
-  textList(e: Entry | undefined, read: "text" | "sql" = "text"): string[] | undefined {
+  textList(e: Entry | undefined, read: ItemReader = "name"): string[] | undefined {
     return this.locatedList(e, read)?.map((item) => item.value);
   }
 
   /** Like {@link textList}, keeping where each item was written. */
   locatedList(
     e: Entry | undefined,
-    read: "text" | "sql" = "text",
+    read: ItemReader = "name",
   ): Array<{ value: string; at: SourceRef }> | undefined {
     const items = this.list(e);
     if (e === undefined || items === undefined) return undefined;
     const out: Array<{ value: string; at: SourceRef }> = [];
     items.forEach((node, i) => {
       const item = { key: `${e.key}[${i}]`, keyAt: e.keyAt, at: this.at(node, e.at), node };
-      const value = read === "text" ? this.text(item) : this.sql(item);
+      const value = read === "text"
+        ? this.text(item)
+        : read === "name"
+        ? this.name(item)
+        : read === "sql"
+        ? this.sql(item)
+        : this.checked(item, read);
       if (value !== undefined) out.push({ value, at: item.at });
     });
     return out;
