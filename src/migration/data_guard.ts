@@ -21,36 +21,9 @@ export interface DataStatement {
 type Node = Record<string, unknown>;
 type Token = ScanResult["tokens"][number];
 
-/**
- * `@pgsql/parser` reports failure by looking for the text "ERROR" in its output, so a statement
- * holding the string 'ERROR' (say `SET status = 'ERROR'`) comes back as an exception whose
- * message is the valid parse tree. Take that tree back; a real error stays an error.
- */
-function recovered<T>(f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    const message = e instanceof Error ? e.message : "";
-    if (message.startsWith("{")) {
-      try {
-        return JSON.parse(message) as T;
-      } catch {
-        // not a parse tree after all
-      }
-    }
-    throw e;
-  }
-}
-
 /** PostgreSQL's message for a parse failure, in words a reader can use. */
 function parseMessage(e: unknown): string {
-  const message = e instanceof Error ? e.message : String(e);
-  // The wrapper hands lexer errors to JSON.parse, which loses all but their first words.
-  if (e instanceof SyntaxError || /is not valid JSON/.test(message)) {
-    return "PostgreSQL's lexer cannot read it (an unterminated quoted string, quoted identifier, dollar quote " +
-      "or /* comment, or a number run into a word)";
-  }
-  return `PostgreSQL cannot parse it: ${message}`;
+  return `PostgreSQL cannot parse it: ${e instanceof Error ? e.message : String(e)}`;
 }
 
 /** Maps UTF-8 byte offsets of the data section's text to lines of the migration file. */
@@ -104,7 +77,7 @@ function lexFailureLine(text: string, first: number): number {
   for (let k = lines.length - 1; k > 0; k--) {
     const prefix = lines.slice(0, k).join("\n");
     try {
-      recovered(() => scanSql(prefix));
+      scanSql(prefix);
       return first + k;
     } catch {
       // keep looking
@@ -132,7 +105,7 @@ function failingStatementLine(tokens: Token[], lines: Lines): { line: number; me
     let error: unknown;
     for (; j < cuts.length; j++) {
       try {
-        recovered(() => parseSql(lines.slice(cuts[i].start, cuts[j].end)));
+        parseSql(lines.slice(cuts[i].start, cuts[j].end));
         error = undefined;
         break;
       } catch (e) {
@@ -282,7 +255,7 @@ function doRefusal(
   }
   let tree: unknown;
   try {
-    tree = recovered(() => parsePlpgsql(stmtSql));
+    tree = parsePlpgsql(stmtSql);
   } catch (e) {
     return {
       line,
@@ -318,7 +291,7 @@ export function guardDataSection(text: string, firstLine: number, file: string):
   const lines = new Lines(text, firstLine);
   let tokens: Token[];
   try {
-    tokens = text.trim() === "" ? [] : recovered(() => scanSql(text)).tokens;
+    tokens = text.trim() === "" ? [] : scanSql(text).tokens;
   } catch (e) {
     throw new PgcError(
       "migration_invalid",
@@ -341,7 +314,7 @@ export function guardDataSection(text: string, firstLine: number, file: string):
   if (!tokens.some((t) => !COMMENT.has(t.tokenName))) return [];
   let tree: ParseResult;
   try {
-    tree = recovered(() => parseSql(text));
+    tree = parseSql(text);
   } catch {
     const at = failingStatementLine(tokens, lines);
     throw new PgcError("migration_invalid", `${file}:${at.line}: the data section does not parse: ${at.message}.`, {

@@ -40,20 +40,75 @@ function requireLoaded(): void {
   if (!loaded) throw new Error("the SQL parser is not loaded: await ensureSqlParser() first");
 }
 
+/**
+ * `@pgsql/parser` 17.5 hands libpg_query's JSON to `JSON.parse` as it comes, and that JSON keeps
+ * raw newlines and tabs inside its strings (a multi-line string literal, block comment or dollar-
+ * quoted body), which `JSON.parse` rejects. It also reports a failure whenever its output merely
+ * contains the text "ERROR" (a literal 'ERROR' in the SQL), throwing the valid result as the
+ * message; and a lexer error reaches `JSON.parse` as plain text, which loses it. All three are
+ * undone here, for the one synchronous call: control characters inside JSON strings are escaped,
+ * a thrown message that is a result is taken back, and a lexer error keeps its own words.
+ */
+function escapeControlsInStrings(json: string): string {
+  let out = "";
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i];
+    if (inString) {
+      if (c === "\\") {
+        out += c + json[i + 1];
+        i++;
+        continue;
+      }
+      if (c === '"') inString = false;
+      const code = c.charCodeAt(0);
+      out += code < 0x20 ? `\\u${code.toString(16).padStart(4, "0")}` : c;
+      continue;
+    }
+    if (c === '"') inString = true;
+    out += c;
+  }
+  return out;
+}
+
+function robust<T>(call: () => T): T {
+  const original = JSON.parse;
+  JSON.parse = ((text: string, reviver?: Parameters<typeof JSON.parse>[1]) => {
+    // A lexer error ("unterminated quoted string at or near …") is not JSON: keep its words.
+    if (!/^[[{]/.test(text)) throw new Error(text);
+    return original(escapeControlsInStrings(text), reviver);
+  }) as typeof JSON.parse;
+  try {
+    return call();
+  } catch (e) {
+    const message = e instanceof Error ? e.message : "";
+    if (message.startsWith("{")) {
+      try {
+        return original(escapeControlsInStrings(message)) as T;
+      } catch {
+        // not a result after all
+      }
+    }
+    throw e;
+  } finally {
+    JSON.parse = original;
+  }
+}
+
 /** Parse SQL text into PostgreSQL's raw parse tree; throws PostgreSQL's syntax error message. */
 export function parseSql(sql: string): ParseResult {
   requireLoaded();
-  return parseSync(sql);
+  return robust(() => parseSync(sql));
 }
 
 /** Split SQL text into PostgreSQL's tokens (comments included, with byte offsets). */
 export function scanSql(sql: string): ScanResult {
   requireLoaded();
-  return scanSync(sql);
+  return robust(() => scanSync(sql));
 }
 
 /** Parse the PL/pgSQL bodies of the `CREATE FUNCTION`/`DO` statements in `sql`. */
 export function parsePlpgsql(sql: string): unknown {
   requireLoaded();
-  return parsePlPgSQLSync(sql);
+  return robust(() => parsePlPgSQLSync(sql));
 }
