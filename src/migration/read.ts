@@ -93,6 +93,33 @@ function firstStatementLine(run: FreeLine[]): number | undefined {
   }
 }
 
+/**
+ * A generated statement ends at its last token; comments after it (a reviewer's note between two
+ * blocks) are not part of it. Per PostgreSQL's lexer; text it cannot lex stays with the statement
+ * (the checksum then decides).
+ */
+function splitTrailingComments(lines: FreeLine[]): { sql: FreeLine[]; trailing: FreeLine[] } {
+  const text = lines.map((l) => l.text).join("\n");
+  // Without "--" or "/*" there is no comment to split off (most statements; no lexing needed).
+  if (!text.includes("--") && !text.includes("/*")) return { sql: lines, trailing: [] };
+  let end: number | undefined;
+  try {
+    const tokens = scanSql(text).tokens.filter((t) => t.tokenName !== "SQL_COMMENT" && t.tokenName !== "C_COMMENT");
+    end = tokens.at(-1)?.end;
+  } catch {
+    return { sql: lines, trailing: [] };
+  }
+  if (end === undefined) return { sql: [], trailing: lines };
+  const bytes = new TextEncoder().encode(text);
+  const lastLine = bytes.subarray(0, end).filter((b) => b === 0x0a).length;
+  const kept = lines.slice(0, lastLine + 1);
+  // The rest of the statement's last line after its end is a comment: not part of the statement.
+  const lineStart = bytes.lastIndexOf(0x0a, end - 1) + 1;
+  const cut = new TextDecoder().decode(bytes.subarray(lineStart, end));
+  kept[lastLine] = { ...kept[lastLine], text: cut };
+  return { sql: kept, trailing: lines.slice(lastLine + 1) };
+}
+
 /** Refuse SQL outside the blocks: it would not run, and a file that says more than it runs is a lie. */
 function checkFreeLines(free: FreeLine[], file: string): void {
   const runs: FreeLine[][] = [];
@@ -146,12 +173,7 @@ export async function readMigration(text: string, file: string): Promise<Migrati
   let pendingWhat: string | undefined;
   const flush = () => {
     if (!current) return;
-    // Comments after a generated statement (a reviewer's note between blocks) are not part of it.
-    const sql = current.sql;
-    const trailing: FreeLine[] = [];
-    while (sql.length > 0 && (sql.at(-1)!.text.trim() === "" || sql.at(-1)!.text.startsWith("--"))) {
-      trailing.unshift(sql.pop()!);
-    }
+    const { sql, trailing } = splitTrailingComments(current.sql);
     free.push(...trailing);
     current.unit.sql = sql.map((l) => l.text).join("\n").trim();
     units.push(current.unit);
