@@ -27,8 +27,15 @@ import { type Failure, failure, notStarted, StatementFailed, stopError } from ".
 import { driftRefusal } from "./identity.ts";
 import { Interrupts, Stopped, TrackedSession } from "./interrupts.ts";
 import { LockWatch, takeApplyLock } from "./lock_wait.ts";
-import { dataIn, leftBehind, type Part, partsOf, startingPart, unverified } from "./parts.ts";
-import { commitVerified, markTransaction, type OpenTransaction, rollbackVerified } from "./transaction.ts";
+import { dataIn, leftBehind, type Part, partsOf, type Rolled, startingPart, unverified } from "./parts.ts";
+import { movedSequences, sequencePositions } from "./sequences.ts";
+import {
+  commitVerified,
+  markTransaction,
+  type OpenTransaction,
+  type RollbackOutcome,
+  rollbackVerified,
+} from "./transaction.ts";
 
 /** Options for {@link applyMigration}. */
 export interface ApplyOptions {
@@ -184,12 +191,19 @@ async function inTransaction(run: Run, expected: number | undefined): Promise<Pa
   } catch (e) {
     throw e instanceof Stopped ? stopError(e.signal, `between two parts: ${notStarted(run, expected)}`) : e;
   }
+  // Read outside the transaction: nextval is never rolled back, so a rollback is "exactly as before"
+  // only when no sequence moved meanwhile.
+  const sequences = await sequencePositions(db);
   await db.exec("BEGIN");
   let t: OpenTransaction | undefined;
   // The error already tells what became of the transaction (it rolled back before throwing).
   let settled = false;
   // What ran so far in this transaction, and what is running: read when it fails.
-  const f: Failure = { what: "", part: expected ?? 0, started: false, dataRan: false };
+  const f: Failure = { what: "", part: expected ?? 0, started: false, ...(sequences ? { sequences } : {}) };
+  const rolled = async (outcome: RollbackOutcome): Promise<Rolled> => {
+    const now = outcome.verified && sequences ? await sequencePositions(db) : undefined;
+    return { outcome, ...(now ? { moved: movedSequences(sequences!, now) } : {}) };
+  };
   try {
     await db.query("SELECT set_config('lock_timeout', $1, true)", [opts.lockTimeout]);
     await takeApplyLock(db, opts.lockTimeout, opts.notice ?? (() => {}));
@@ -229,7 +243,6 @@ async function inTransaction(run: Run, expected: number | undefined): Promise<Pa
         for (const s of m.dataStatements) {
           f.what = `The data section's statement at ${opts.file}:${s.line}`;
           f.count = undefined;
-          f.dataRan = true;
           // One statement per message, in the extended protocol: the server refuses a text that
           // holds more than the one statement the parser found in it.
           await runStatement(run, f, s.sql, () => db.query(s.sql));
@@ -248,17 +261,19 @@ async function inTransaction(run: Run, expected: number | undefined): Promise<Pa
     if (fp !== part.fingerprint) {
       settled = true;
       const outcome = await rollbackVerified(db, t);
-      throw await notConverged(run, part, after, fp, { outcome, dataRan: f.dataRan });
+      throw await notConverged(run, part, after, fp, await rolled(outcome));
     }
     interrupts.check();
     const c = await commitVerified(db, t);
     if (c.committed === true) return { kind: "ran", index, fingerprint: fp };
     if (c.committed === false) {
       settled = true;
-      throw await failure(run, f, new StatementFailed("COMMIT", "COMMIT", c.error, index), {
-        outcome: { verified: true },
-        dataRan: f.dataRan,
-      });
+      throw await failure(
+        run,
+        f,
+        new StatementFailed("COMMIT", "COMMIT", c.error, index),
+        await rolled({ verified: true }),
+      );
     }
     settled = true;
     await db.exec("ROLLBACK").catch(() => {});
@@ -281,7 +296,7 @@ async function inTransaction(run: Run, expected: number | undefined): Promise<Pa
       }
       throw e;
     }
-    throw await failure(run, f, e, { outcome: await rollbackVerified(db, t), dataRan: f.dataRan });
+    throw await failure(run, f, e, await rolled(await rollbackVerified(db, t)));
   }
 }
 
@@ -295,7 +310,7 @@ async function notConverged(
   part: Part,
   after: Awaited<ReturnType<typeof liveSnapshot>>,
   fp: string,
-  rolled: Parameters<typeof leftBehind>[4],
+  rolled: Rolled,
 ): Promise<PgcError> {
   const { m, parts, opts } = run;
   const last = part.index === parts.length - 1;

@@ -12,6 +12,7 @@ import { countedRows } from "../migration/format.ts";
 import type { Migration } from "../migration/read.ts";
 import type { Interrupts, StopSignal } from "./interrupts.ts";
 import type { LockWatch } from "./lock_wait.ts";
+import type { SequencePositions } from "./sequences.ts";
 import { leftBehind, type Part, type Rolled } from "./parts.ts";
 
 /** A statement of the migration failed; turned into a PgcError once the transaction is rolled back. */
@@ -34,8 +35,8 @@ export interface Failure {
   part: number;
   /** Whether any statement of the migration was sent in this transaction. */
   started: boolean;
-  /** Whether a data section statement was sent. */
-  dataRan: boolean;
+  /** Sequence positions read before the transaction began. */
+  sequences?: SequencePositions;
   /** The running statement's row count query, if it has one. */
   count?: UnitCount;
 }

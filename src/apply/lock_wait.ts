@@ -46,9 +46,13 @@ const APPLY_LOCK_HOLDERS = `SELECT ${HOLDER_COLUMNS}
    AND l.pid <> pg_backend_pid()
  ORDER BY a.pid`;
 
+/** A relation's schema-qualified name, whatever the session's search_path. */
+const RELATION_NAME = (oid: string) =>
+  `(SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.oid = ${oid})`;
+
 /** What a backend waits for and who blocks it, while it waits. */
-const WAITING_FOR = `SELECT w.locktype, w.mode,
-       CASE WHEN w.relation IS NOT NULL THEN w.relation::regclass::text END AS relation, ${HOLDER_COLUMNS}
+const WAITING_FOR = `SELECT w.locktype, w.mode, ${RELATION_NAME("w.relation")} AS relation, ${HOLDER_COLUMNS}
   FROM pg_locks w
  CROSS JOIN LATERAL unnest(pg_blocking_pids(w.pid)) AS b(pid)
   JOIN pg_stat_activity a ON a.pid = b.pid
@@ -56,8 +60,8 @@ const WAITING_FOR = `SELECT w.locktype, w.mode,
  ORDER BY a.pid`;
 
 /** Sessions holding locks on the named relations (read when no wait was sampled). */
-const RELATION_HOLDERS =
-  `SELECT 'relation' AS locktype, l.mode, l.relation::regclass::text AS relation, ${HOLDER_COLUMNS}
+const RELATION_HOLDERS = `SELECT 'relation' AS locktype, l.mode, ${RELATION_NAME("l.relation")} AS relation,
+       ${HOLDER_COLUMNS}
   FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
  WHERE l.locktype = 'relation' AND l.granted AND l.pid <> $1
    AND l.relation IN (SELECT to_regclass(n) FROM unnest($2::text[]) AS n)

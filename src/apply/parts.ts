@@ -54,15 +54,16 @@ export function partWords(m: Migration, parts: Part[], p: Part): string {
 export interface Rolled {
   /** What the server confirmed (or why it could not). */
   outcome: RollbackOutcome;
-  /** Whether any data section statement had run (sequences it advanced keep their values). */
-  dataRan: boolean;
+  /** Sequences whose position moved while apply ran (`public.s 5 → 7`); undefined when not read. */
+  moved?: string[];
 }
 
-/** PostgreSQL never rolls back `nextval`; say so when the data section may have called it. */
+/** Sequence positions are never rolled back: name the ones that moved while apply ran. */
 function sequenceNote(r: Rolled): string {
-  return r.dataRan
-    ? " (Sequence values the data section drew are not given back: PostgreSQL never rolls back nextval.)"
-    : "";
+  if (!r.moved?.length) return "";
+  return ` Sequence positions moved while apply ran and stay moved (PostgreSQL never rolls back nextval): ${
+    r.moved.join(", ")
+  }.`;
 }
 
 /** The sentence for a rollback that could not be confirmed: what is known, and nothing more. */
@@ -78,7 +79,11 @@ export function unverified(reason: string, file: string | undefined): string {
  */
 export function leftBehind(m: Migration, parts: Part[], p: Part, file: string | undefined, r: Rolled): string {
   if (!r.outcome.verified) return unverified(r.outcome.reason, file);
-  if (p.index === 0) return `Rolled back: the database is exactly as before.${sequenceNote(r)}`;
+  if (p.index === 0) {
+    return r.moved?.length
+      ? `Rolled back: the database is exactly as before, sequence positions aside.${sequenceNote(r)}`
+      : "Rolled back: the database is exactly as before.";
+  }
   const before = p.index === 1
     ? `part 1 (${p.start === 1 ? "statement 1" : `statements 1-${p.start}`}) stays`
     : `parts 1-${p.index} (statements 1-${p.start}) stay`;
