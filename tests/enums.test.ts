@@ -237,7 +237,7 @@ tables:
       ]);
       const failed = await apply(db, file);
       assert.equal(failed.code, 1, failed.stdout + failed.stderr);
-      assert.match(failed.stderr, /rows of public\.posts hold a label removed/);
+      assert.match(failed.stderr, /1 row of public\.posts holds a label removed/);
       assert.match(failed.stderr, /Rolled back: the database is exactly as before/);
       assert.deepEqual(await labels(db, "public.status"), ["draft", "review", "live", "archived"]);
       // The columns are text in the data section: any value can be written there.
