@@ -102,3 +102,54 @@ for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
     }
   });
 }
+
+Deno.test("[server] SIGINT while waiting for another apply's lock stops the wait at once: nothing applied, exit 130", async () => {
+  const db = await serverDb();
+  const dir = await Deno.makeTempDir({ prefix: "pgc_int_" });
+  const admin = postgres(db.url, { max: 1, onnotice: () => {} });
+  const other = postgres(db.url, { max: 1, onnotice: () => {}, connection: { application_name: "other-apply" } });
+  let child: Deno.ChildProcess | undefined;
+  try {
+    equal((await cli(["migrate", "--schema", V1, "--db", db.url])).code, 0);
+    const file = `${dir}/m.sql`;
+    equal((await cli(["plan", "--schema", V2, "--db", db.url, "-o", file])).code, 0);
+    const [{ pid: holder }] = await other`SELECT pg_backend_pid() AS pid, pg_advisory_lock(hashtext('pgconverge'))`;
+    const before = await dbState(db);
+    child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", MOD, "apply", file, "--db", db.url, "--lock-timeout", "60s"],
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const output = child.output();
+    let waiting = false;
+    for (let i = 0; i < 300 && !waiting; i++) {
+      const rows = await admin`SELECT 1 FROM pg_stat_activity WHERE datname = current_database()
+        AND wait_event_type = 'Lock' AND query LIKE 'SELECT pg_advisory_xact_lock%'`;
+      waiting = rows.length > 0;
+      if (!waiting) await sleep(100);
+    }
+    assert.ok(waiting, "apply waits for the advisory lock");
+    const signalled = Date.now();
+    child.kill("SIGINT");
+    const out = await output;
+    const stderr = new TextDecoder().decode(out.stderr);
+    equal(out.code, 130, stderr);
+    assert.ok(Date.now() - signalled < 10_000, "the wait was cancelled, not sat out");
+    match(
+      stderr,
+      new RegExp(`Another apply holds pgconverge's lock on this database: backend pid ${holder} \\("other-apply"`),
+    );
+    match(stderr, /error: Interrupted \(SIGINT\): before any statement ran: nothing of .*m\.sql was applied\./);
+    deepEqual(await dbState(db), before);
+  } finally {
+    try {
+      child?.kill("SIGKILL");
+    } catch {
+      // already ended
+    }
+    await other.end({ timeout: 1 });
+    await admin.end({ timeout: 1 });
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    await db.drop();
+  }
+});

@@ -134,6 +134,7 @@ export async function applyMigration(db: Queryable, m: Migration, opts: ApplyOpt
       run.interrupts.check();
       await prepare(run);
     } catch (e) {
+      run.interrupts.standDown();
       const stop = run.interrupts.stopped ?? (e instanceof Stopped ? e.signal : undefined);
       if (stop) throw stopError(stop, `before any statement ran: nothing of ${opts.file} was applied.`);
       throw e;
@@ -260,6 +261,7 @@ async function inTransaction(run: Run, expected: number | undefined): Promise<Pa
     const fp = await fingerprint(after);
     if (fp !== part.fingerprint) {
       settled = true;
+      interrupts.standDown();
       const outcome = await rollbackVerified(db, t);
       throw await notConverged(run, part, after, fp, await rolled(outcome));
     }
@@ -285,6 +287,7 @@ async function inTransaction(run: Run, expected: number | undefined): Promise<Pa
       },
     );
   } catch (e) {
+    interrupts.standDown();
     if (settled) throw e;
     if (t === undefined) {
       // Not marked yet: no statement of the migration ran in this transaction.

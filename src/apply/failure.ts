@@ -113,11 +113,11 @@ export async function failure(ctx: FailureContext, f: Failure, e: unknown, rolle
   const stop = ctx.interrupts.stopped;
   if (stop) {
     if (!f.started) return stopError(stop, `before any statement ran: ${notStarted(ctx, f.part)}`);
-    const cancelled = ctx.interrupts.cancelled && e instanceof StatementFailed &&
-      e.error instanceof SqlError && e.error.server.sqlstate === "57014";
+    const error = e instanceof StatementFailed ? e.error : e;
+    const cancelled = ctx.interrupts.cancelled && error instanceof SqlError && error.server.sqlstate === "57014";
     const how = cancelled
       ? "the running statement was cancelled on the server."
-      : "apply stopped between two statements.";
+      : "apply stopped before its next statement.";
     return stopError(stop, `${how} ${state}${await lockSentence(ctx, rolled)}`);
   }
   if (e instanceof StatementFailed) {

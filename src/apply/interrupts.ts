@@ -70,8 +70,10 @@ function signalOf(reason: unknown): StopSignal {
 export class Interrupts {
   /** True once a running statement was cancelled on the server because of the stop. */
   cancelled = false;
-  private readonly onAbort = () => void this.cancelRunning();
+  private readonly onAbort = () => void this.cancelWhileRunning();
   private cancel: (() => Promise<boolean>) | undefined;
+  private cancelling = true;
+  private timer: ReturnType<typeof setTimeout> | undefined;
 
   /** `signal`: the CLI's stop signal (none: apply cannot be stopped). */
   constructor(private readonly signal: AbortSignal | undefined, private readonly session: TrackedSession) {
@@ -81,7 +83,7 @@ export class Interrupts {
   /** Set how a running statement is cancelled (a second session's `pg_cancel_backend`). */
   canCancelWith(cancel: () => Promise<boolean>): void {
     this.cancel = cancel;
-    if (this.signal?.aborted) void this.cancelRunning();
+    if (this.signal?.aborted) void this.cancelWhileRunning();
   }
 
   /** The signal that stopped apply, if one did. */
@@ -95,17 +97,39 @@ export class Interrupts {
     if (s) throw new Stopped(s);
   }
 
-  private async cancelRunning(): Promise<void> {
-    if (this.session.busy === 0 || !this.cancel) return;
-    try {
-      if (await this.cancel()) this.cancelled = true;
-    } catch {
-      // The statement then ends on its own; apply stops before the next one.
+  /**
+   * Stop cancelling: from here on apply's own statements run (ROLLBACK TO SAVEPOINT, the checks
+   * after it, ROLLBACK), and they must not be cancelled.
+   */
+  standDown(): void {
+    this.cancelling = false;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /**
+   * Cancel whatever runs in apply's session, and again every 250 ms while something does: a
+   * cancel that reaches the server just before the statement it meant is ignored there.
+   */
+  private async cancelWhileRunning(): Promise<void> {
+    if (!this.cancelling || !this.cancel || !this.signal?.aborted || this.timer !== undefined) return;
+    if (this.session.busy > 0) {
+      try {
+        if (await this.cancel()) this.cancelled = true;
+      } catch {
+        // The statement then ends on its own; apply stops before the next one.
+      }
     }
+    if (!this.cancelling) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.cancelWhileRunning();
+    }, 250);
   }
 
   /** Stop listening. */
   dispose(): void {
+    this.standDown();
     this.signal?.removeEventListener("abort", this.onAbort);
   }
 }
