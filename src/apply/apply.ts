@@ -27,7 +27,7 @@ import { type Failure, failure, notStarted, StatementFailed, stopError } from ".
 import { driftRefusal } from "./identity.ts";
 import { Interrupts, Stopped, TrackedSession } from "./interrupts.ts";
 import { LockWatch, takeApplyLock } from "./lock_wait.ts";
-import { dataIn, leftBehind, type Part, partsOf, type Rolled, startingPart, unverified } from "./parts.ts";
+import { dataIn, leftBehind, type Part, partsOf, type Rolled, startingPart } from "./parts.ts";
 import { movedSequences, sequencePositions } from "./sequences.ts";
 import {
   commitVerified,
@@ -281,9 +281,11 @@ async function inTransaction(run: Run, expected: number | undefined): Promise<Pa
     await db.exec("ROLLBACK").catch(() => {});
     throw new PgcError(
       "not_converged",
-      `${opts.file} was not committed as planned. ${unverified(c.reason, opts.file)}`,
+      `${opts.file} was not committed as planned: ${c.reason}. pgconverge cannot say what state the database ` +
+        `is in: statements that ran before that point may be committed.`,
       {
-        hint: "Check the database before anything else.",
+        hint: `Apply ${opts.file} again: it says "Nothing to do" when the migration is committed, finishes it when ` +
+          "the database is still where it was planned from, and refuses anywhere else. Or compare with drift.",
       },
     );
   } catch (e) {
