@@ -70,24 +70,40 @@ function refuse(file: string, line: number, message: string, hint: string): PgcE
 const KEEP_INSIDE = "The data section runs inside the transaction apply opens and verifies; " +
   "it may only change rows (UPDATE, INSERT, DELETE, SELECT …). Remove this statement.";
 
-/** Lines of the text that cannot even be lexed: the first line the error is on, as near as can be told. */
-function lexFailureLine(text: string, first: number): number {
-  const lines = text.split("\n");
-  // Every prefix ending at or after the bad token fails to lex; the last one that lexes ends before it.
-  for (let k = lines.length - 1; k > 0; k--) {
-    const prefix = lines.slice(0, k).join("\n");
-    try {
-      scanSql(prefix);
-      return first + k;
-    } catch {
-      // keep looking
-    }
-  }
-  return first;
+/**
+ * The file line of a lexer error. PostgreSQL quotes the text "at or near" the error: for an
+ * unterminated string, quoted identifier, dollar quote or comment that is the rest of the text
+ * from where it opens; otherwise the token itself (its first occurrence).
+ */
+function lexFailureLine(text: string, first: number, message: string): number {
+  const near = message.match(/at or near "([\s\S]*)"$/)?.[1];
+  if (near === undefined || near === "") return first;
+  const at = text.endsWith(near) ? text.length - near.length : text.indexOf(near);
+  if (at < 0) return first;
+  return first + (text.slice(0, at).match(/\n/g)?.length ?? 0);
 }
 
-/** Statement chunks at top-level `;` tokens, to find the statement a parse error is in. */
-function failingStatementLine(tokens: Token[], lines: Lines): { line: number; message: string } {
+/** Whether the text parses. */
+function parses(text: string): boolean {
+  try {
+    parseSql(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The statement a parse error is in. The text is cut at its top-level `;` tokens into chunks; the
+ * first chunk after the longest prefix that parses holds the error, unless it is the start of a
+ * statement with `;` inside (BEGIN ATOMIC … END) that parses once extended. Found by bisection,
+ * so a long data section is parsed a few times, not once per statement.
+ */
+function failingStatementLine(
+  tokens: Token[],
+  lines: Lines,
+  whole: unknown,
+): { line: number; message: string } {
   const cuts: Array<{ start: number; end: number }> = [];
   let start = 0;
   for (const t of tokens) {
@@ -97,28 +113,33 @@ function failingStatementLine(tokens: Token[], lines: Lines): { line: number; me
     }
   }
   if (start < lines.length) cuts.push({ start, end: lines.length });
-  const firstToken = (from: number) => tokens.find((t) => t.start >= from && !COMMENT.has(t.tokenName));
-  // A chunk that does not parse may be the first part of a statement with `;` inside (BEGIN ATOMIC … END):
-  // extend it until it parses; a statement that never does is the one at fault.
-  for (let i = 0; i < cuts.length;) {
-    let j = i;
-    let error: unknown;
-    for (; j < cuts.length; j++) {
+  const prefixParses = (k: number) => k < 0 || parses(lines.slice(0, cuts[k].end));
+  let lo = -1; // a prefix through chunk `lo` parses
+  for (;;) {
+    let hi = cuts.length - 1; // the whole text does not
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (prefixParses(mid)) lo = mid;
+      else hi = mid;
+    }
+    // Chunk `hi` starts the failing statement, unless it continues into later chunks and then parses.
+    let joined = -1;
+    for (let j = hi + 1; j < cuts.length && j <= hi + 50 && joined < 0; j++) {
+      if (parses(lines.slice(cuts[hi].start, cuts[j].end)) && prefixParses(j)) joined = j;
+    }
+    if (joined < 0 || joined === cuts.length - 1) {
+      // PostgreSQL's message for that statement alone (the whole text's when it parses alone).
+      let error: unknown = whole;
       try {
-        parseSql(lines.slice(cuts[i].start, cuts[j].end));
-        error = undefined;
-        break;
+        parseSql(lines.slice(cuts[hi].start, cuts[hi].end));
       } catch (e) {
-        error ??= e;
+        error = e;
       }
+      const first = tokens.find((t) => t.start >= cuts[hi].start && !COMMENT.has(t.tokenName));
+      return { line: lines.lineAt(first?.start ?? cuts[hi].start), message: parseMessage(error) };
     }
-    if (j === cuts.length) {
-      const t = firstToken(cuts[i].start);
-      return { line: lines.lineAt(t?.start ?? cuts[i].start), message: parseMessage(error) };
-    }
-    i = j + 1;
+    lo = joined;
   }
-  return { line: lines.lineAt(0), message: "PostgreSQL cannot parse it" };
 }
 
 /** A short quote of a statement for messages: its first line, trimmed. */
@@ -295,7 +316,8 @@ export function guardDataSection(text: string, firstLine: number, file: string):
   } catch (e) {
     throw new PgcError(
       "migration_invalid",
-      `${file}:${lexFailureLine(text, firstLine)}: the data section does not parse: ${parseMessage(e)}.`,
+      `${file}:${lexFailureLine(text, firstLine, e instanceof Error ? e.message : "")}: the data section does not ` +
+        `parse: ${parseMessage(e)}.`,
       { hint: "Fix the statement at that line (PostgreSQL would refuse it too); nothing was run." },
     );
   }
@@ -315,17 +337,20 @@ export function guardDataSection(text: string, firstLine: number, file: string):
   let tree: ParseResult;
   try {
     tree = parseSql(text);
-  } catch {
-    const at = failingStatementLine(tokens, lines);
+  } catch (e) {
+    const at = failingStatementLine(tokens, lines, e);
     throw new PgcError("migration_invalid", `${file}:${at.line}: the data section does not parse: ${at.message}.`, {
       hint: "Fix the statement at that line (PostgreSQL would refuse it too); nothing was run.",
     });
   }
   const out: DataStatement[] = [];
+  // Statements come in order: one walk over the tokens finds each one's first token.
+  let k = 0;
   for (const raw of tree.stmts ?? []) {
     const start = raw.stmt_location ?? 0;
     const end = raw.stmt_len ? start + raw.stmt_len : lines.length;
-    const first = tokens.find((t) => t.start >= start && !COMMENT.has(t.tokenName));
+    while (k < tokens.length && (tokens[k].start < start || COMMENT.has(tokens[k].tokenName))) k++;
+    const first = tokens[k];
     const from = first?.start ?? start;
     const sql = lines.slice(from, end).trim();
     const line = lines.lineAt(from);

@@ -50,25 +50,14 @@ function requireLoaded(): void {
  * a thrown message that is a result is taken back, and a lexer error keeps its own words.
  */
 function escapeControlsInStrings(json: string): string {
-  let out = "";
-  let inString = false;
-  for (let i = 0; i < json.length; i++) {
-    const c = json[i];
-    if (inString) {
-      if (c === "\\") {
-        out += c + json[i + 1];
-        i++;
-        continue;
-      }
-      if (c === '"') inString = false;
-      const code = c.charCodeAt(0);
-      out += code < 0x20 ? `\\u${code.toString(16).padStart(4, "0")}` : c;
-      continue;
-    }
-    if (c === '"') inString = true;
-    out += c;
-  }
-  return out;
+  // deno-lint-ignore no-control-regex
+  if (!/[\u0000-\u001f]/.test(json)) return json;
+  // deno-lint-ignore no-control-regex
+  const control = /[\u0000-\u001f]/g;
+  return json.replace(
+    /"(?:[^"\\]|\\.)*"/g,
+    (literal) => literal.replace(control, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`),
+  );
 }
 
 function robust<T>(call: () => T): T {
