@@ -166,7 +166,7 @@ for (const [engine, make] of ENGINES) {
       const { file, text } = await plan(db, desired);
       const failed = await apply(db, file);
       assert.equal(failed.code, 1, failed.stdout + failed.stderr);
-      assert.match(failed.stderr, /1 rows of public\.people break the new CHECK people_not_sad/);
+      assert.match(failed.stderr, /1 row of public\.people breaks the new CHECK people_not_sad/);
       assert.match(failed.stderr, /Rolled back part 2 of 2 \(statement 2\); part 1 \(statement 1\) stays committed/);
       assert.match(failed.stderr, /goes on with part 2/);
       assert.deepEqual(await labels(db, "public.mood"), ["sad", "ok", "happy"], "part 1 is committed");
@@ -240,7 +240,7 @@ tables:
       ]);
       const failed = await apply(db, file);
       assert.equal(failed.code, 1, failed.stdout + failed.stderr);
-      assert.match(failed.stderr, /rows of public\.posts hold a label removed/);
+      assert.match(failed.stderr, /1 row of public\.posts holds a label removed/);
       assert.match(failed.stderr, /Rolled back: the database is exactly as before/);
       assert.deepEqual(await labels(db, "public.status"), ["draft", "review", "live", "archived"]);
       // The columns are text in the data section: any value can be written there.

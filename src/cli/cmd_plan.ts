@@ -1,14 +1,13 @@
-/** `plan`, `drift`, `migrate` and `apply`. @module */
+/** `plan`, `drift` and `migrate`. @module */
 import { applyMigration } from "../apply/apply.ts";
 import { runPreflight } from "../apply/preflight.ts";
-import { openDatabase } from "../db/open.ts";
 import { redactUrl } from "../db/server.ts";
 import { EXIT, type ExitCode, PgcError } from "../model/errors.ts";
 import { readMigration } from "../migration/read.ts";
 import { writeMigration } from "../migration/write.ts";
 import { buildPlan, type Plan } from "../plan/plan.ts";
 import type { Shadow } from "../shadow/shadow.ts";
-import { parseSource, readText, type ResolvedPair, resolvePair, type SourceSpec } from "../source/source.ts";
+import { parseSource, type ResolvedPair, resolvePair, type SourceSpec } from "../source/source.ts";
 import { type Context, dbUrl, emit, formatOption, schemasOption, shadowFor } from "./context.ts";
 import { planJson, planText, unmanagedText } from "./plan_output.ts";
 
@@ -145,38 +144,5 @@ export async function migrateCommand(ctx: Context): Promise<ExitCode> {
     return EXIT.ok;
   } finally {
     await release(p);
-  }
-}
-
-/** `apply FILE --db URL`: converge-or-rollback. */
-export async function applyCommand(ctx: Context): Promise<ExitCode> {
-  const file = ctx.args.positionals[0];
-  if (!file) {
-    throw new PgcError("usage", "apply needs a migration file.", { hint: "pgconverge apply migration.sql --db URL" });
-  }
-  const m = await readMigration(await readText(file), file);
-  const shadow = shadowFor(ctx);
-  try {
-    const db = await openDatabase(dbUrl(ctx), { extensions: m.header.manages?.extensions.map((e) => e.name) ?? [] });
-    try {
-      const r = await applyMigration(db, m, { shadow, lockTimeout: ctx.args.values["lock-timeout"] ?? "10s", file });
-      if (r.outcome === "already") {
-        ctx.io.out(`Nothing to do: the database already has the planned schema (${r.fingerprint}).`);
-      } else {
-        const from = r.resumedAt
-          ? ` (went on from part ${r.resumedAt} of ${r.parts}: the parts before were committed)`
-          : "";
-        ctx.io.out(
-          `Converged: ${
-            r.resumedAt ? r.ran.length : m.units.length
-          } statement(s) applied from ${file}${from}; fingerprint ${r.fingerprint}.`,
-        );
-      }
-      return EXIT.ok;
-    } finally {
-      await db.close();
-    }
-  } finally {
-    await shadow.close();
   }
 }

@@ -6,7 +6,8 @@
  */
 import { EXIT, type ExitCode, formatRef, PgcError } from "../model/errors.ts";
 import { parseCommandLine } from "./args.ts";
-import { applyCommand, driftCommand, migrateCommand, planCommand } from "./cmd_plan.ts";
+import { applyCommand } from "./cmd_apply.ts";
+import { driftCommand, migrateCommand, planCommand } from "./cmd_plan.ts";
 import { pullCommand } from "./cmd_pull.ts";
 import { dumpCommand, renderCommand } from "./cmd_snapshot.ts";
 import type { Context } from "./context.ts";

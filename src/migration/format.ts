@@ -82,3 +82,61 @@ export function migrationChecksum(
   ];
   return sha256(parts.join("\n")).then((h) => "sha256:" + h);
 }
+
+/**
+ * The database a migration was planned on: its name and its cluster's system identifier. Written
+ * as the `database:` header line and not covered by the checksum: apply uses it only to word a
+ * refusal ("planned for another database" rather than "the schema changed since planning").
+ */
+export interface DatabaseIdentity {
+  /** `current_database()`. */
+  name: string;
+  /** `pg_control_system().system_identifier`, when it could be read. */
+  system?: string;
+}
+
+/** The `database:` header line's value: `app (cluster 7716038744554174586)`. */
+export function databaseLine(d: DatabaseIdentity): string {
+  return d.system ? `${JSON.stringify(d.name)} (cluster ${d.system})` : JSON.stringify(d.name);
+}
+
+/** Read a `database:` header line's value; undefined when it is not one {@link databaseLine} writes. */
+export function readDatabaseLine(text: string): DatabaseIdentity | undefined {
+  const m = text.match(/^("(?:[^"\\]|\\.)*")(?: \(cluster (\d+)\))?$/);
+  if (!m) return undefined;
+  try {
+    const name = JSON.parse(m[1]);
+    return typeof name === "string" ? { name, ...(m[2] ? { system: m[2] } : {}) } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const SINGULAR: Record<string, string> = {
+  break: "breaks",
+  collide: "collides",
+  have: "has",
+  need: "needs",
+  hold: "holds",
+  "(or are NULL)": "(or is NULL)",
+};
+
+/**
+ * A row count with its meaning, in agreement: `2 rows of public.t break …`, `1 row of public.t
+ * breaks …`. `what` is a preflight's plural phrase ("rows of T break the new CHECK c").
+ *
+ * @example
+ * ```ts
+ * countedRows(1, "rows of public.t have NULL in a"); // "1 row of public.t has NULL in a"
+ * ```
+ */
+export function countedRows(n: number, what: string): string {
+  if (n !== 1 || !what.startsWith("rows of ")) return `${n} ${what}`;
+  const words = what.slice("rows of ".length).split(" ");
+  // The verb is the first word after the table name that a preflight phrase uses as one.
+  const verb = words.findIndex((w, i) => i > 0 && w in SINGULAR && w !== "(or are NULL)");
+  if (verb < 0) return `1 ${what}`;
+  words[verb] = SINGULAR[words[verb]];
+  const rest = words.join(" ").replace("(or are NULL)", SINGULAR["(or are NULL)"]);
+  return `1 row of ${rest}`;
+}

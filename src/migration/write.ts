@@ -9,8 +9,11 @@ import { scopeIsEmpty, scopeToText } from "../model/access.ts";
 import type { Step } from "../plan/step.ts";
 import {
   COMMIT,
+  countedRows,
   DATA_CLOSE,
   DATA_OPEN,
+  type DatabaseIdentity,
+  databaseLine,
   END,
   FORMAT,
   MAGIC,
@@ -27,6 +30,8 @@ export interface WriteOptions {
   plannedAt?: string;
   /** Where the plan came from, for the header (`schema.yaml` → `postgres://…`). */
   source?: string;
+  /** The database planned from (the `database:` header line; apply words a refusal with it). */
+  database?: DatabaseIdentity;
 }
 
 function commentLines(prefix: string, text: string): string[] {
@@ -39,7 +44,7 @@ export function preflightNotes(steps: Step[]): string[] {
   for (const s of steps) {
     const r = s.preflightResult;
     if (!s.preflight || !r) continue;
-    if (r.rows !== undefined && r.rows > 0) out.push(`${r.rows} ${s.preflight.what}.`);
+    if (r.rows !== undefined && r.rows > 0) out.push(`${countedRows(r.rows, s.preflight.what)}.`);
     else if (r.error) out.push(`could not count ${s.preflight.what}: ${r.error}`);
   }
   return out;
@@ -74,6 +79,7 @@ export async function writeMigration(plan: Plan, opts: WriteOptions): Promise<st
   ];
   if (opts.plannedAt) out.push(`-- planned: ${opts.plannedAt}`);
   if (opts.source) out.push(`-- source: ${opts.source}`);
+  if (opts.database) out.push(`-- database: ${databaseLine(opts.database)}`);
   out.push(
     `-- from: ${header.from}`,
     `-- to: ${header.to}`,
@@ -94,8 +100,10 @@ export async function writeMigration(plan: Plan, opts: WriteOptions): Promise<st
   const writeData = () => {
     dataWritten = true;
     out.push(
-      `${DATA_OPEN} Data migration: statements written between this line and ${DATA_CLOSE} run after the`,
-      "-- old constraints are dropped and before the new ones are added, in the same transaction.",
+      // The closing marker's text appears on the closing line only.
+      `${DATA_OPEN} Data migration: statements written below, up to the closing marker line, run after the`,
+      "-- old constraints are dropped and before the new ones are added, in the same transaction. They may",
+      "-- change rows (UPDATE, INSERT, DELETE); transaction control (COMMIT, ROLLBACK, SAVEPOINT, …) is refused.",
       ...notes.map((n) => `-- preflight: ${n}`),
       "",
       DATA_CLOSE,

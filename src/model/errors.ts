@@ -22,6 +22,10 @@ export const EXIT = {
   usage: 2,
   refused: 3,
   changes: 4,
+  /** Stopped by SIGINT (128 + 2, as shells report it). */
+  interrupted: 130,
+  /** Stopped by SIGTERM (128 + 15). */
+  terminated: 143,
 } as const;
 
 /** One of the documented exit codes. */
@@ -38,12 +42,15 @@ export type ErrorCode =
   | "db_error"
   | "migration_invalid"
   | "migration_tampered"
+  | "data_section_refused"
   | "drift_since_plan"
   | "destructive_refused"
   | "not_converged"
   | "preflight_failed"
   | "lock_timeout"
-  | "unsupported";
+  | "unsupported"
+  | "interrupted"
+  | "terminated";
 
 const EXIT_BY_CODE: Record<ErrorCode, ExitCode> = {
   usage: EXIT.usage,
@@ -55,12 +62,15 @@ const EXIT_BY_CODE: Record<ErrorCode, ExitCode> = {
   db_error: EXIT.error,
   migration_invalid: EXIT.refused,
   migration_tampered: EXIT.refused,
+  data_section_refused: EXIT.refused,
   drift_since_plan: EXIT.refused,
   destructive_refused: EXIT.refused,
   not_converged: EXIT.error,
   preflight_failed: EXIT.error,
   lock_timeout: EXIT.error,
   unsupported: EXIT.usage,
+  interrupted: EXIT.interrupted,
+  terminated: EXIT.terminated,
 };
 
 /** One problem inside an input (a YAML key, a SQL statement), located in its file. */

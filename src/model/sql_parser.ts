@@ -46,43 +46,63 @@ function requireLoaded(): void {
 }
 
 /**
- * Call one of @pgsql/parser's sync functions, undoing two quirks of its wrapper (17.5.0): it
- * throws a good result whose JSON merely contains the word ERROR (`SELECT 'ERROR'`), and a
- * lexer error (an unterminated literal or comment) reaches us only as a JSON `SyntaxError`.
+ * `@pgsql/parser` 17.5 hands libpg_query's JSON to `JSON.parse` as it comes, and that JSON keeps
+ * raw newlines and tabs inside its strings (a multi-line string literal, block comment or dollar-
+ * quoted body), which `JSON.parse` rejects. It also reports a failure whenever its output merely
+ * contains the text "ERROR" (a literal 'ERROR' in the SQL), throwing the valid result as the
+ * message; and a lexer error reaches `JSON.parse` as plain text, which loses it. All three are
+ * undone here, for the one synchronous call: control characters inside JSON strings are escaped,
+ * a thrown message that is a result is taken back, and a lexer error keeps its own words.
  */
-function call<T>(f: (sql: string) => T, sql: string): T {
+function escapeControlsInStrings(json: string): string {
+  // deno-lint-ignore no-control-regex
+  if (!/[\u0000-\u001f]/.test(json)) return json;
+  // deno-lint-ignore no-control-regex
+  const control = /[\u0000-\u001f]/g;
+  return json.replace(
+    /"(?:[^"\\]|\\.)*"/g,
+    (literal) => literal.replace(control, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`),
+  );
+}
+
+function robust<T>(call: () => T): T {
+  const original = JSON.parse;
+  JSON.parse = ((text: string, reviver?: Parameters<typeof JSON.parse>[1]) => {
+    // A lexer error ("unterminated quoted string at or near …") is not JSON: keep its words.
+    if (!/^[[{]/.test(text)) throw new Error(text);
+    return original(escapeControlsInStrings(text), reviver);
+  }) as typeof JSON.parse;
   try {
-    return f(sql);
+    return call();
   } catch (e) {
-    if (e instanceof SyntaxError) {
-      throw new Error("unterminated quoted string, quoted identifier or comment");
-    }
-    const text = e instanceof Error ? e.message : "";
-    if (text.startsWith('{"version":')) {
+    const message = e instanceof Error ? e.message : "";
+    if (message.startsWith("{")) {
       try {
-        return JSON.parse(text) as T;
+        return original(escapeControlsInStrings(message)) as T;
       } catch {
-        // Not a result after all: the error stands.
+        // not a result after all
       }
     }
     throw e;
+  } finally {
+    JSON.parse = original;
   }
 }
 
 /** Parse SQL text into PostgreSQL's raw parse tree; throws PostgreSQL's syntax error message. */
 export function parseSql(sql: string): ParseResult {
   requireLoaded();
-  return call(parseSync, sql);
+  return robust(() => parseSync(sql));
 }
 
 /** Split SQL text into PostgreSQL's tokens (comments included, with byte offsets). */
 export function scanSql(sql: string): ScanResult {
   requireLoaded();
-  return call(scanSync, sql);
+  return robust(() => scanSync(sql));
 }
 
 /** Parse the PL/pgSQL bodies of the `CREATE FUNCTION`/`DO` statements in `sql`. */
 export function parsePlpgsql(sql: string): unknown {
   requireLoaded();
-  return call(parsePlPgSQLSync, sql);
+  return robust(() => parsePlPgSQLSync(sql));
 }

@@ -29,8 +29,9 @@ ALTER TABLE public.accounts ADD COLUMN seats integer DEFAULT 1 NOT NULL;
 -- now: character varying(8)
 ALTER TABLE public.accounts ADD COLUMN region character varying(8);
 
--- [data] Data migration: statements written between this line and -- [/data] run after the
--- old constraints are dropped and before the new ones are added, in the same transaction.
+-- [data] Data migration: statements written below, up to the closing marker line, run after the
+-- old constraints are dropped and before the new ones are added, in the same transaction. They may
+-- change rows (UPDATE, INSERT, DELETE); transaction control (COMMIT, ROLLBACK, SAVEPOINT, …) is refused.
 
 -- [/data]
 

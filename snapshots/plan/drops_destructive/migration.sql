@@ -34,8 +34,9 @@ DROP TABLE public.old_stuff;
 -- count-sql: SELECT count(*)::bigint AS n FROM public.keep WHERE length(code) > 10
 ALTER TABLE public.keep ALTER COLUMN code TYPE character varying(10);
 
--- [data] Data migration: statements written between this line and -- [/data] run after the
--- old constraints are dropped and before the new ones are added, in the same transaction.
+-- [data] Data migration: statements written below, up to the closing marker line, run after the
+-- old constraints are dropped and before the new ones are added, in the same transaction. They may
+-- change rows (UPDATE, INSERT, DELETE); transaction control (COMMIT, ROLLBACK, SAVEPOINT, …) is refused.
 
 -- [/data]
 

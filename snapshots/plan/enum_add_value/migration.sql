@@ -33,8 +33,9 @@ ALTER TYPE public.mood ADD VALUE IF NOT EXISTS 'ecstatic' AFTER 'happy';
 -- its own transaction. If it fails, this part stays committed: apply this file again to go on from
 -- here, or plan again from the database as it then is.
 
--- [data] Data migration: statements written between this line and -- [/data] run after the
--- old constraints are dropped and before the new ones are added, in the same transaction.
+-- [data] Data migration: statements written below, up to the closing marker line, run after the
+-- old constraints are dropped and before the new ones are added, in the same transaction. They may
+-- change rows (UPDATE, INSERT, DELETE); transaction control (COMMIT, ROLLBACK, SAVEPOINT, …) is refused.
 
 -- [/data]
 

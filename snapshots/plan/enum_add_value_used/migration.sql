@@ -35,8 +35,9 @@ ALTER TABLE public.people ADD COLUMN usual_mood public.mood DEFAULT 'ok'::public
 -- now: public.mood DEFAULT 'ok'::public.mood
 ALTER TABLE public.people ALTER COLUMN mood SET DEFAULT 'ok'::public.mood;
 
--- [data] Data migration: statements written between this line and -- [/data] run after the
--- old constraints are dropped and before the new ones are added, in the same transaction.
+-- [data] Data migration: statements written below, up to the closing marker line, run after the
+-- old constraints are dropped and before the new ones are added, in the same transaction. They may
+-- change rows (UPDATE, INSERT, DELETE); transaction control (COMMIT, ROLLBACK, SAVEPOINT, …) is refused.
 
 -- [/data]
 

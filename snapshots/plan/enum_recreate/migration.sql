@@ -58,8 +58,9 @@ DROP TYPE public.status;
 -- now: ENUM ('archived', 'draft', 'live')
 CREATE TYPE public.status AS ENUM ('archived', 'draft', 'live');
 
--- [data] Data migration: statements written between this line and -- [/data] run after the
--- old constraints are dropped and before the new ones are added, in the same transaction.
+-- [data] Data migration: statements written below, up to the closing marker line, run after the
+-- old constraints are dropped and before the new ones are added, in the same transaction. They may
+-- change rows (UPDATE, INSERT, DELETE); transaction control (COMMIT, ROLLBACK, SAVEPOINT, …) is refused.
 
 -- [/data]
 

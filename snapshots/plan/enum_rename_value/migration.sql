@@ -25,8 +25,9 @@ ALTER TYPE public.tier ADD VALUE IF NOT EXISTS 'team' AFTER 'pro';
 -- reason: label 'free' renamed to 'basic' (renamedValues in the schema)
 ALTER TYPE public.tier RENAME VALUE 'free' TO 'basic';
 
--- [data] Data migration: statements written between this line and -- [/data] run after the
--- old constraints are dropped and before the new ones are added, in the same transaction.
+-- [data] Data migration: statements written below, up to the closing marker line, run after the
+-- old constraints are dropped and before the new ones are added, in the same transaction. They may
+-- change rows (UPDATE, INSERT, DELETE); transaction control (COMMIT, ROLLBACK, SAVEPOINT, …) is refused.
 
 -- [/data]
 

@@ -14,8 +14,9 @@
 -- now: CHECK ((state = ANY (ARRAY['queued'::text, 'running'::text, 'done'::text])))
 ALTER TABLE public.jobs RENAME CONSTRAINT jobs_state_chk TO jobs_state_check;
 
--- [data] Data migration: statements written between this line and -- [/data] run after the
--- old constraints are dropped and before the new ones are added, in the same transaction.
+-- [data] Data migration: statements written below, up to the closing marker line, run after the
+-- old constraints are dropped and before the new ones are added, in the same transaction. They may
+-- change rows (UPDATE, INSERT, DELETE); transaction control (COMMIT, ROLLBACK, SAVEPOINT, …) is refused.
 
 -- [/data]
 

@@ -24,8 +24,9 @@ ALTER TABLE public.stores DROP CONSTRAINT "FK_stores_region_code";
 -- now: PRIMARY KEY (country, code)
 ALTER TABLE public.regions DROP CONSTRAINT "PK_regions";
 
--- [data] Data migration: statements written between this line and -- [/data] run after the
--- old constraints are dropped and before the new ones are added, in the same transaction.
+-- [data] Data migration: statements written below, up to the closing marker line, run after the
+-- old constraints are dropped and before the new ones are added, in the same transaction. They may
+-- change rows (UPDATE, INSERT, DELETE); transaction control (COMMIT, ROLLBACK, SAVEPOINT, …) is refused.
 
 -- [/data]
 

@@ -44,8 +44,9 @@ ALTER POLICY notes_public ON public.notes RENAME TO notes_unowned;
 -- now: integer
 ALTER TABLE public.notes ADD COLUMN tenant integer;
 
--- [data] Data migration: statements written between this line and -- [/data] run after the
--- old constraints are dropped and before the new ones are added, in the same transaction.
+-- [data] Data migration: statements written below, up to the closing marker line, run after the
+-- old constraints are dropped and before the new ones are added, in the same transaction. They may
+-- change rows (UPDATE, INSERT, DELETE); transaction control (COMMIT, ROLLBACK, SAVEPOINT, …) is refused.
 
 -- [/data]
 

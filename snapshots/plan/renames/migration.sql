@@ -17,8 +17,9 @@ ALTER TABLE public.clients RENAME TO customers;
 -- reason: renamed from mail (renamedFrom in the schema)
 ALTER TABLE public.customers RENAME COLUMN mail TO email;
 
--- [data] Data migration: statements written between this line and -- [/data] run after the
--- old constraints are dropped and before the new ones are added, in the same transaction.
+-- [data] Data migration: statements written below, up to the closing marker line, run after the
+-- old constraints are dropped and before the new ones are added, in the same transaction. They may
+-- change rows (UPDATE, INSERT, DELETE); transaction control (COMMIT, ROLLBACK, SAVEPOINT, …) is refused.
 
 -- [/data]
 

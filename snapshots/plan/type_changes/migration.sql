@@ -50,8 +50,9 @@ ALTER TABLE public.items ALTER COLUMN note DROP NOT NULL;
 -- now: text DEFAULT 'open'::text
 ALTER TABLE public.items ALTER COLUMN status SET DEFAULT 'open'::text;
 
--- [data] Data migration: statements written between this line and -- [/data] run after the
--- old constraints are dropped and before the new ones are added, in the same transaction.
+-- [data] Data migration: statements written below, up to the closing marker line, run after the
+-- old constraints are dropped and before the new ones are added, in the same transaction. They may
+-- change rows (UPDATE, INSERT, DELETE); transaction control (COMMIT, ROLLBACK, SAVEPOINT, …) is refused.
 
 -- [/data]
 
