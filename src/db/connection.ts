@@ -331,7 +331,7 @@ export function parseDatabaseUrl(value: string): DatabaseTarget {
     "usage",
     scheme
       ? `Not a database URL: the scheme ${JSON.stringify(scheme + "://")} is not PostgreSQL's.`
-      : "Not a database URL.",
+      : "Not a database URL: it starts with none of postgres://, postgresql://, pglite: or a key such as Host=.",
     { hint: `Use ${FORMS}.` },
   );
 }
