@@ -19,6 +19,7 @@ import { applicableRenames, renameSql } from "../diff/renames.ts";
 import type { Rename } from "../model/ddl.ts";
 import type { RenameInput } from "../plan/plan.ts";
 import { loadSchemaYaml } from "../yaml/load.ts";
+import { checkRequestedSchemas, databaseSchemas, type SchemaSide } from "./schema_scope.ts";
 import type { Schema } from "../yaml/types.ts";
 
 /** What a SOURCE argument names. */
@@ -232,6 +233,21 @@ export async function resolvePair(
     };
     const from = await side(fromSpec);
     const to = await side(toSpec);
+    if (schemas) {
+      const sides: SchemaSide[] = [];
+      const twoDbs = fromSpec.kind === "db" && toSpec.kind === "db";
+      for (const [spec, read, role] of [[fromSpec, from, "--from"], [toSpec, to, "--to"]] as const) {
+        sides.push(
+          read.db
+            ? {
+              name: twoDbs ? `the ${role} database` : "the database",
+              schemas: await databaseSchemas(read.db, schemas),
+            }
+            : { name: (spec as { path: string }).path, schemas: read.snap.schemas },
+        );
+      }
+      checkRequestedSchemas(schemas, sides);
+    }
     const finalScope = scope ?? [...new Set([...from.snap.schemas, ...to.snap.schemas])].sort();
     const fromSnap = restrictToSchemas(from.snap, finalScope);
     const renames = applicableRenames(fromSnap, declaredRenames);
