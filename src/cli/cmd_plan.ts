@@ -10,6 +10,7 @@ import { buildPlan, type Plan } from "../plan/plan.ts";
 import type { Shadow } from "../shadow/shadow.ts";
 import { parseSource, readText, type ResolvedPair, resolvePair, type SourceSpec } from "../source/source.ts";
 import { type Context, dbUrl, emit, formatOption, schemasOption, shadowFor } from "./context.ts";
+import { guardOutput } from "./overwrite.ts";
 import { planJson, planText, unmanagedText } from "./plan_output.ts";
 
 function describe(spec: SourceSpec): string {
@@ -72,6 +73,8 @@ function refuseDestructive(ctx: Context, plan: Plan): void {
 export async function planCommand(ctx: Context): Promise<ExitCode> {
   const { from, to } = sides(ctx);
   const format = formatOption(ctx);
+  // Before planning: -o must not replace a data fix or anything else a person wrote.
+  await guardOutput(ctx.args.values.output, "migration", ctx.args.values.force === true);
   const p = await makePlan(ctx, from, to);
   try {
     if (format === "text") ctx.io.err(planText(p.plan, p.label));

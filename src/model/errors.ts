@@ -40,6 +40,7 @@ export type ErrorCode =
   | "migration_tampered"
   | "drift_since_plan"
   | "destructive_refused"
+  | "overwrite_refused"
   | "not_converged"
   | "preflight_failed"
   | "lock_timeout"
@@ -57,6 +58,7 @@ const EXIT_BY_CODE: Record<ErrorCode, ExitCode> = {
   migration_tampered: EXIT.refused,
   drift_since_plan: EXIT.refused,
   destructive_refused: EXIT.refused,
+  overwrite_refused: EXIT.refused,
   not_converged: EXIT.error,
   preflight_failed: EXIT.error,
   lock_timeout: EXIT.error,
