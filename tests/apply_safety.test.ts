@@ -234,7 +234,7 @@ Deno.test("[server] narrowing a varchar never truncates: plan counts the rows th
     const file = `${await Deno.makeTempDir()}/narrow.sql`;
     const planned = await cli(["plan", "--schema", narrow, "--db", db.url, "--allow-destructive", "-o", file]);
     assert.equal(planned.code, 0, planned.stderr);
-    assert.match(planned.stderr, /1 rows of public\.items have a code longer than 10 characters/);
+    assert.match(planned.stderr, /1 row of public\.items has a code longer than 10 characters/);
     assert.doesNotMatch(await Deno.readTextFile(file), /USING code::/);
     const applied = await cli(["apply", file, "--db", db.url]);
     assert.equal(applied.code, 1, applied.stdout);
