@@ -3,7 +3,7 @@
  * becomes the same canonical model, so `plan --from A --to B` works for any pair.
  * @module
  */
-import { isDatabaseUrl, openDatabase } from "../db/open.ts";
+import { isDatabaseUrl, openDatabase, parseDatabaseUrl } from "../db/open.ts";
 import { BUNDLED_EXTENSIONS } from "../db/pglite_extensions.ts";
 import type { Queryable } from "../db/queryable.ts";
 import { introspect } from "../introspect/introspect.ts";
@@ -33,6 +33,8 @@ export function parseSource(value: string): SourceSpec {
   if (isDatabaseUrl(value)) return { kind: "db", url: value };
   if (/\.ya?ml$/i.test(value)) return { kind: "yaml", path: value };
   if (/\.sql$/i.test(value)) return { kind: "sql", path: value };
+  // Something URL-like or key=value-like may hold a password: say what is wrong without repeating it.
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\/|[=;@]/.test(value)) parseDatabaseUrl(value);
   throw new PgcError("usage", `Cannot tell what ${JSON.stringify(value)} is.`, {
     hint: "A source is a database URL (postgres://…, pglite:…), a .yaml schema or a .sql file.",
   });
