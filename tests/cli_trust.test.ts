@@ -180,6 +180,22 @@ Deno.test("an option the command does not read is refused, not ignored; so are a
     [["render", V1, "--check", "a.sql", "-o", "b.sql"], /render takes --check FILE or -o FILE, not both/],
   ];
   for (const [args, message] of cases) assertRefusal(await cli(args), 2, message);
+  const shadowIsDb = await cli(["dump", "--shadow-url", "postgres://other@127.0.0.1:5432/x"], {
+    DATABASE_URL: UNREACHABLE.replace(":1/", ":1/"),
+  });
+  equal(shadowIsDb.code, 1, "another database (port 1 vs 5432): allowed, fails at the connection");
+  for (
+    const args of [["dump", "--db", "postgres://a@localhost/app"], [
+      "plan",
+      "--from",
+      "postgres://a@localhost:5432/app",
+      "--to",
+      V1,
+    ]]
+  ) {
+    const r = await cli([...args, "--shadow-url", "postgres://b:pw@localhost:5432/app"]);
+    assertRefusal(r, 2, /^error: --shadow-url names the database this command works on\.$/);
+  }
   const cap = await cli(["dump", "--db", UNREACHABLE], { PGCONVERGE_CACHE_MAX_MB: "lots" });
   assertRefusal(cap, 2, /PGCONVERGE_CACHE_MAX_MB="lots" is not a number of megabytes/);
 });
@@ -277,4 +293,29 @@ Deno.test("render -o and dump -o replace a canonical snapshot, never another fil
   equal((await cli(["render", input, "-o", snap])).code, 0, "a snapshot is replaced");
   assertRefusal(await cli(["dump", "--db", UNREACHABLE, "-o", input]), 3, /not a canonical snapshot/);
   equal((await cli(["dump", "--db", UNREACHABLE, "-o", snap])).code, 1, "a snapshot passes; the connection fails");
+});
+
+Deno.test("hostile paths: a directory as a schema, pglite: onto a file or a directory of other files, -o onto a device", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pgc_paths_" });
+  try {
+    await Deno.mkdir(`${dir}/schema.yaml`);
+    assertRefusal(
+      await cli(["render", `${dir}/schema.yaml`]),
+      1,
+      /^error: Cannot read .*schema\.yaml: it is a directory\.$/,
+    );
+    await Deno.writeTextFile(`${dir}/notes.txt`, "mine");
+    assertRefusal(await cli(["dump", "--db", `pglite:${dir}/notes.txt`]), 2, /names a file, not a database directory/);
+    assertRefusal(await cli(["dump", "--db", `pglite:${dir}`]), 2, /is a directory holding other files/);
+    assert.deepEqual(
+      [...Deno.readDirSync(dir)].map((e) => e.name).sort(),
+      ["notes.txt", "schema.yaml"],
+      "nothing written",
+    );
+    // A device is written, never read (reading /dev/zero would not end).
+    const r = await cli(["render", V1, "-o", "/dev/null"]);
+    equal(r.code, 0, r.stderr);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

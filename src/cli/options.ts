@@ -102,5 +102,30 @@ export function checkOptions(args: Args, env: (name: string) => string | undefin
     if (url !== undefined) parseDatabaseUrl(url);
   }
   for (const source of [v.from, v.to]) if (source !== undefined && isDatabaseUrl(source)) parseDatabaseUrl(source);
+  checkShadowIsElsewhere(args, env);
   checkCacheCap(env);
+}
+
+/** Where a server target is, with the defaults a connection would use. */
+function place(url: string): string | undefined {
+  const t = parseDatabaseUrl(url);
+  if (t.kind !== "server") return undefined;
+  return [t.host ?? "localhost", t.port ?? 5432, t.database ?? t.user ?? ""].join("\t");
+}
+
+/** The shadow is emptied on every use: it must not be a database the command reads or writes. */
+function checkShadowIsElsewhere(args: Args, env: (name: string) => string | undefined): void {
+  const v = args.values;
+  const shadow = v["shadow-url"];
+  if (shadow === undefined) return;
+  const readsDb = COMMAND_OPTIONS[args.command ?? ""]?.includes("db") ?? false;
+  const dbs = [v.db ?? (readsDb ? env("DATABASE_URL") : undefined), v.from, v.to];
+  if (args.command === "migrate") dbs.push(v.output);
+  const at = place(shadow);
+  for (const url of dbs) {
+    if (url === undefined || !isDatabaseUrl(url) || at === undefined || place(url) !== at) continue;
+    throw new PgcError("usage", "--shadow-url names the database this command works on.", {
+      hint: "The shadow is emptied every time it is used: give --shadow-url a separate, empty scratch database.",
+    });
+  }
 }

@@ -80,7 +80,8 @@ export async function guardOutput(path: string | undefined, kind: OutputKind, fo
       hint: "Pass -o a file path in an existing, writable directory (or leave -o out to print to standard output).",
     });
   }
-  if (!existing || force) return;
+  // Only a regular file can hold work; a device or pipe (-o /dev/null) is written, never read.
+  if (!existing || !existing.isFile || force) return;
   // Unreadable (permissions, not UTF-8): nothing can be checked, so nothing is replaced.
   const text = await Deno.readTextFile(path).catch(() => undefined);
   const why = text === undefined

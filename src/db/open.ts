@@ -1,4 +1,5 @@
 /** Open a database from a `--db` value: a server URL or `pglite:memory` / `pglite:PATH`. @module */
+import { PgcError } from "../model/errors.ts";
 import { parseDatabaseUrl } from "./connection.ts";
 import { openPglite } from "./pglite.ts";
 import type { Queryable } from "./queryable.ts";
@@ -12,6 +13,33 @@ export { isDatabaseUrl, parseDatabaseUrl } from "./connection.ts";
  */
 export async function openDatabase(url: string, opts: { extensions?: string[] } = {}): Promise<Queryable> {
   const target = parseDatabaseUrl(url);
-  if (target.kind === "pglite") return await openPglite(target.where, opts.extensions);
+  if (target.kind === "pglite") {
+    if (target.where !== "memory") await checkPgliteDir(target.where);
+    return await openPglite(target.where, opts.extensions);
+  }
   return await openServer(target);
+}
+
+/**
+ * `pglite:PATH` is a database directory, or a place to make one: not a file, and not a directory
+ * holding other things (the data files would be written in among them).
+ */
+async function checkPgliteDir(path: string): Promise<void> {
+  const stat = await Deno.stat(path).catch(() => undefined);
+  if (!stat) return;
+  const hint = "Use pglite:memory, a directory pgconverge made before, or a path that does not exist yet.";
+  if (!stat.isDirectory) {
+    throw new PgcError("usage", `pglite:${path} names a file, not a database directory.`, { hint });
+  }
+  let other = false;
+  let dataDir = false;
+  for await (const e of Deno.readDir(path)) {
+    if (e.name === "PG_VERSION") dataDir = true;
+    else other = true;
+  }
+  if (other && !dataDir) {
+    throw new PgcError("usage", `pglite:${path} is a directory holding other files, not a database directory.`, {
+      hint,
+    });
+  }
 }

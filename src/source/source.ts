@@ -50,8 +50,15 @@ export async function readText(path: string): Promise<string> {
         hint: "Check the path (it is relative to the current directory).",
       });
     }
-    if (e instanceof Deno.errors.PermissionDenied || e instanceof Deno.errors.IsADirectory) {
-      throw new PgcError("file_not_found", `Cannot read ${path}: ${(e as Error).message}.`);
+    if (e instanceof Deno.errors.IsADirectory) {
+      throw new PgcError("file_not_found", `Cannot read ${path}: it is a directory.`, {
+        hint: "Name the file inside it (e.g. schema.yaml).",
+      });
+    }
+    if (e instanceof Deno.errors.PermissionDenied) {
+      throw new PgcError("file_not_found", `Cannot read ${path}: permission denied.`, {
+        hint: "Check the file's permissions.",
+      });
     }
     throw e;
   }
