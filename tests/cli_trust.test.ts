@@ -319,3 +319,24 @@ Deno.test("hostile paths: a directory as a schema, pglite: onto a file or a dire
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("[server] a URL parameter the server rejects is a usage error; a host that never answers gives up after connect_timeout", async () => {
+  const db = await serverDb();
+  try {
+    for (
+      const [param, what] of [["bogus_param=1", /unrecognized configuration parameter "bogus_param"/], [
+        "options=-c%20lock_timeout%3Dxyz",
+        /invalid value for parameter "lock_timeout"/,
+      ]] as const
+    ) {
+      assertRefusal(await cli(["dump", "--db", `${db.url}?${param}`]), 2, what);
+    }
+    const started = performance.now();
+    // 10.255.255.1 is not routed here: the attempt neither succeeds nor fails (elsewhere it may be refused).
+    const r = await cli(["dump", "--db", "postgres://postgres@10.255.255.1/x?connect_timeout=1"]);
+    assertRefusal(r, 1, /^error: Cannot connect to postgres:\/\/postgres@10\.255\.255\.1\/x\b/);
+    assert(performance.now() - started < 8000, "it gave up");
+  } finally {
+    await db.drop();
+  }
+});

@@ -1,7 +1,8 @@
 /** Queryable over a PostgreSQL server, through postgres.js with a single connection. @module */
 import postgres from "postgres";
 import { databaseLabel, type ServerTarget } from "./connection.ts";
-import { mapDriverError } from "./errors.ts";
+import { PgcError } from "../model/errors.ts";
+import { mapDriverError, SqlError } from "./errors.ts";
 import type { Queryable, Row } from "./queryable.ts";
 
 /** A database URL as it can be printed: its password replaced (or a placeholder when unreadable). */
@@ -64,11 +65,40 @@ export async function openServer(target: ServerTarget): Promise<Queryable> {
       await sql.end({ timeout: 5 });
     },
   };
+  const seconds = timeout === undefined ? 10 : Number(timeout);
+  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    await db.query("SELECT 1");
+    // The driver's connect_timeout does not end a first query to a host that never answers (it
+    // reconnects for it, forever): the first answer is waited for here, that long and no longer.
+    const gaveUp = new Promise<never>((_, reject) => {
+      if (seconds > 0) {
+        timer = setTimeout(() => {
+          reject(
+            new PgcError("db_unreachable", `Cannot connect to ${label}: no answer within ${seconds} s.`, {
+              hint: "Is the server running and the host/port in the URL right? (connect_timeout=SECONDS waits longer.)",
+            }),
+          );
+        }, seconds * 1000);
+      }
+    });
+    await Promise.race([db.query("SELECT 1"), gaveUp]);
   } catch (e) {
-    await db.close();
-    throw e;
+    closed = true;
+    await sql.end({ timeout: 0 }).catch(() => {});
+    throw connectError(e, label);
+  } finally {
+    clearTimeout(timer);
   }
   return db;
+}
+
+/**
+ * A server error while connecting comes from the URL's own parameters (a query parameter the
+ * server does not know, a bad `options=-c …`): a usage error naming them, not a failed statement.
+ */
+function connectError(e: unknown, label: string): unknown {
+  if (!(e instanceof SqlError) || !["42704", "22023", "42601"].includes(e.server.sqlstate ?? "")) return e;
+  return new PgcError("usage", `Cannot connect to ${label}: ${e.message.replace(/\.?$/, ".")}`, {
+    hint: "A query parameter of the URL is passed to the server as a setting: remove it or fix its value.",
+  });
 }
