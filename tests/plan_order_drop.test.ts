@@ -8,7 +8,7 @@ import assert, { equal } from "node:assert/strict";
 import { cli, tempFile } from "./support/cli.ts";
 import { converge, planSteps } from "./support/converge.ts";
 import { serverDb, type TestDb } from "./support/db.ts";
-import { rowCounts } from "./support/dump.ts";
+import { rowCounts, schemaDump } from "./support/dump.ts";
 
 const KEEP = "CREATE TABLE public.keep (id int PRIMARY KEY, note text);\n";
 
@@ -144,6 +144,38 @@ Deno.test("[server] the plan says why each foreign key goes first and marks only
       assert.match(text.stderr, /^ {2}- drop table public\.a \[destructive\]/m);
       const steps = await planSteps(db, to);
       equal(steps.filter((s) => s.op === "drop_constraint").length, 2);
+    },
+  );
+});
+
+Deno.test("[server] a drop that an object outside the managed schemas rests on is refused at plan time, naming it; the database is untouched", async () => {
+  await withDb(
+    KEEP + `
+    CREATE TABLE public.gone (id int PRIMARY KEY, label text);
+    CREATE TYPE public.mood AS ENUM ('ok');
+    CREATE SCHEMA other;
+    CREATE TABLE other.ref (gone_id int REFERENCES public.gone, m public.mood);
+    CREATE VIEW other.labels AS SELECT note FROM public.keep;`,
+    async (db) => {
+      const to = await tempFile("keep.sql", "CREATE TABLE public.keep (id int PRIMARY KEY);\n");
+      const before = await schemaDump(db);
+      for (const args of [["plan", "-o", to.replace(/keep\.sql$/, "m.sql")], ["migrate"]]) {
+        const r = args[0] === "plan"
+          ? await cli([...args, "--from", db.url, "--to", to, "--allow-destructive"])
+          : await cli(["migrate", "--db", db.url, "--schema", to, "--allow-destructive"]);
+        equal(r.code, 2, r.stderr);
+        assert.match(r.stderr, /^error: Cannot plan: 3 object\(s\) outside the managed schemas \(public\) rest on/m);
+        assert.match(r.stderr, /^ {2}constraint ref_gone_id_fkey on table other\.ref depends on table gone$/m);
+        assert.match(r.stderr, /^ {2}column m of table other\.ref depends on type mood$/m);
+        assert.match(r.stderr, /^ {2}rule _RETURN on view other\.labels depends on column note of table keep$/m);
+        assert.match(r.stderr, /^hint: Manage their schemas too/m);
+      }
+      equal(await schemaDump(db), before, "nothing ran");
+      // drift only reports: it lists the drops without refusing.
+      equal((await cli(["drift", "--from", db.url, "--to", to])).code, 4);
+      // Managing the other schema too, the plan covers them (and refuses only as destructive).
+      const both = await cli(["plan", "--from", db.url, "--to", to, "--schemas", "public,other"]);
+      equal(both.code, 3, both.stderr);
     },
   );
 });
