@@ -33,9 +33,13 @@ async function checkPgliteDir(path: string): Promise<void> {
   }
   let other = false;
   let dataDir = false;
-  for await (const e of Deno.readDir(path)) {
-    if (e.name === "PG_VERSION") dataDir = true;
-    else other = true;
+  try {
+    for await (const e of Deno.readDir(path)) {
+      if (e.name === "PG_VERSION") dataDir = true;
+      else other = true;
+    }
+  } catch (e) {
+    throw new PgcError("usage", `pglite:${path} cannot be read: ${(e as Error).message}.`, { hint, cause: e });
   }
   if (other && !dataDir) {
     throw new PgcError("usage", `pglite:${path} is a directory holding other files, not a database directory.`, {
