@@ -39,16 +39,21 @@ function readsOf(schema: string, table: string, columns: Iterable<string>): stri
   return [tableId(schema, table), ...[...columns].map((c) => columnId(schema, table, c))];
 }
 
-/** Rows that break a CHECK: a NULL result passes a CHECK, so only `NOT expr` true counts. */
-export function checkPreflight(c: ConstraintObject): Preflight {
+/**
+ * Rows that break a CHECK: a NULL result passes a CHECK, so only `NOT expr` true counts. Undefined
+ * when the parser cannot say which columns the expression reads.
+ */
+export function checkPreflight(c: ConstraintObject): Preflight | undefined {
   const table = qualify(c.schema, c.table);
   const expr = checkExpression(c.definition);
+  const tree = tryParse(`SELECT ${expr}`);
+  if (!tree) return undefined;
   return {
     what: `rows of ${table} break the new CHECK ${c.name}`,
     one: `row of ${table} breaks the new CHECK ${c.name}`,
     sql: `SELECT count(*)::bigint AS n FROM ${table} WHERE NOT ${expr}`,
     table,
-    reads: readsOf(c.schema, c.table, columnRefs(parseSql(`SELECT ${expr}`), new Set())),
+    reads: readsOf(c.schema, c.table, columnRefs(tree, new Set())),
   };
 }
 
@@ -66,11 +71,20 @@ function names(list: unknown): string[] {
   return ((list ?? []) as Array<{ String: { sval: string } }>).map((n) => n.String.sval);
 }
 
+/** Parse, or undefined when the parser does not take the text (then no count is made of it). */
+function tryParse(sql: string): ReturnType<typeof parseSql> | undefined {
+  try {
+    return parseSql(sql);
+  } catch {
+    return undefined;
+  }
+}
+
 function keyParts(c: ConstraintObject): KeyParts | undefined {
-  const tree = parseSql(`ALTER TABLE t ADD ${c.definition}`) as unknown as {
+  const tree = tryParse(`ALTER TABLE t ADD ${c.definition}`) as unknown as undefined | {
     stmts: Array<{ stmt: { AlterTableStmt?: { cmds: Array<{ AlterTableCmd: { def?: { Constraint?: unknown } } }> } } }>;
   };
-  const k = tree.stmts[0]?.stmt.AlterTableStmt?.cmds[0]?.AlterTableCmd.def?.Constraint as
+  const k = tree?.stmts[0]?.stmt.AlterTableStmt?.cmds[0]?.AlterTableCmd.def?.Constraint as
     | {
       contype: string;
       keys?: unknown;
