@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { keyValueToUrl } from "../src/db/open.ts";
+import { parseDatabaseUrl } from "../src/db/open.ts";
 import { redactUrl } from "../src/db/server.ts";
 import { qualify, quoteIdent, quoteLiteral } from "../src/model/quote.ts";
 import { classifyTypeChange } from "../src/plan/type_change.ts";
@@ -33,10 +33,22 @@ Deno.test("classifyTypeChange() tells widening from narrowing and rewrites", () 
   assert.deepEqual(classifyTypeChange("text", "integer").narrowing, true);
 });
 
-Deno.test("key=value connection strings become URLs, and printed URLs never show a password", () => {
-  assert.equal(
-    keyValueToUrl("Host=db.local;Port=6432;Database=app;Username=svc;Password=s3cr3t"),
-    "postgres://svc:s3cr3t@db.local:6432/app",
-  );
+Deno.test("key=value connection strings name the same server as a URL, and printed URLs never show a password", () => {
+  const { label: _, ...kv } = parseDatabaseUrl("Host=db.local;Port=6432;Database=app;Username=svc;Password=s3cr3t") as
+    & ReturnType<typeof parseDatabaseUrl>
+    & { label: string };
+  const { label: __, ...url } = parseDatabaseUrl("postgres://svc:s3cr3t@db.local:6432/app") as
+    & ReturnType<typeof parseDatabaseUrl>
+    & { label: string };
+  assert.deepEqual(kv, url);
+  assert.deepEqual(kv, {
+    kind: "server",
+    host: "db.local",
+    port: 6432,
+    user: "svc",
+    password: "s3cr3t",
+    database: "app",
+    params: {},
+  });
   assert.ok(!redactUrl("postgres://svc:s3cr3t@db.local:6432/app").includes("s3cr3t"));
 });

@@ -253,7 +253,7 @@ Deno.test("[pglite] pull --schemas names a schema that does not exist: exit 2", 
   try {
     const r = await cli(["pull", "--db", db.url, "--schemas", "nope"]);
     equal(r.code, 2, r.stderr);
-    match(r.stderr, /Schema\(s\) not found .*: nope\./);
+    match(r.stderr, /--schemas names a schema that the database does not have: "nope"\./);
   } finally {
     await db.drop();
   }

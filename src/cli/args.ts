@@ -24,6 +24,7 @@ export interface Args {
     format?: string;
     "lock-timeout"?: string;
     provider?: string;
+    force?: boolean;
     help?: boolean;
     version?: boolean;
   };
@@ -51,6 +52,7 @@ export function parseCommandLine(argv: string[]): Args {
         format: { type: "string" },
         "lock-timeout": { type: "string" },
         provider: { type: "string" },
+        force: { type: "boolean" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean" },
       },

@@ -7,8 +7,12 @@ import { readMigration } from "../migration/read.ts";
 import { writeMigration } from "../migration/write.ts";
 import { buildPlan, type Plan } from "../plan/plan.ts";
 import type { Shadow } from "../shadow/shadow.ts";
+import { outsideDependents } from "../source/outside_dependents.ts";
 import { parseSource, type ResolvedPair, resolvePair, type SourceSpec } from "../source/source.ts";
+import type { Queryable } from "../db/queryable.ts";
+import type { Snapshot } from "../model/snapshot.ts";
 import { type Context, dbUrl, emit, formatOption, schemasOption, shadowFor } from "./context.ts";
+import { guardOutput } from "./overwrite.ts";
 import { planJson, planText, unmanagedText } from "./plan_output.ts";
 
 function describe(spec: SourceSpec): string {
@@ -39,18 +43,43 @@ interface Planned {
   shadow: Shadow;
 }
 
-async function makePlan(ctx: Context, from: SourceSpec, to: SourceSpec): Promise<Planned> {
+/**
+ * Resolve both sides and plan. `toApply`: the plan is to be applied (plan, migrate), so a drop that
+ * an object outside the managed schemas rests on is refused now rather than failing at apply.
+ */
+async function makePlan(ctx: Context, from: SourceSpec, to: SourceSpec, toApply: boolean): Promise<Planned> {
   const shadow = shadowFor(ctx);
+  let pair: ResolvedPair | undefined;
   try {
-    const pair = await resolvePair(from, to, shadow, schemasOption(ctx));
+    pair = await resolvePair(from, to, shadow, schemasOption(ctx));
     for (const w of pair.warnings) ctx.io.err(`warning: ${w}`);
     const plan = await buildPlan(pair.from, pair.to, pair.renames);
-    if (pair.fromDb) await runPreflight(pair.fromDb, plan.steps);
+    if (pair.fromDb) {
+      if (toApply) await refuseOutsideDependents(pair.fromDb, pair.from, plan);
+      await runPreflight(pair.fromDb, plan.steps);
+    }
     return { plan, pair, shadow, label: `${describe(from)} to ${describe(to)}` };
   } catch (e) {
+    for (const db of pair?.opened ?? []) await db.close().catch(() => {});
     await shadow.close();
     throw e;
   }
+}
+
+async function refuseOutsideDependents(db: Queryable, from: Snapshot, plan: Plan): Promise<void> {
+  const found = await outsideDependents(db, from, plan.steps, plan.schemas);
+  if (found.length === 0) return;
+  throw new PgcError(
+    "unsupported",
+    `Cannot plan: ${found.length} object(s) outside the managed schemas (${
+      plan.schemas.join(", ")
+    }) rest on what the plan drops, so the DROP would fail.`,
+    {
+      hint: "Manage their schemas too (--schemas, or name them in the schema file), or remove those objects first. " +
+        "pgconverge never drops with CASCADE.",
+      details: found,
+    },
+  );
 }
 
 async function release(p: Planned): Promise<void> {
@@ -71,7 +100,9 @@ function refuseDestructive(ctx: Context, plan: Plan): void {
 export async function planCommand(ctx: Context): Promise<ExitCode> {
   const { from, to } = sides(ctx);
   const format = formatOption(ctx);
-  const p = await makePlan(ctx, from, to);
+  // Before planning: -o must not replace a data fix or anything else a person wrote.
+  await guardOutput(ctx.args.values.output, "migration", ctx.args.values.force === true);
+  const p = await makePlan(ctx, from, to, true);
   try {
     if (format === "text") ctx.io.err(planText(p.plan, p.label));
     refuseDestructive(ctx, p.plan);
@@ -98,7 +129,7 @@ export async function planCommand(ctx: Context): Promise<ExitCode> {
 export async function driftCommand(ctx: Context): Promise<ExitCode> {
   const { from, to } = sides(ctx);
   const format = formatOption(ctx);
-  const p = await makePlan(ctx, from, to);
+  const p = await makePlan(ctx, from, to, false);
   try {
     if (format === "json") ctx.io.out(planJson(p.plan));
     else if (p.plan.steps.length === 0) {
@@ -127,7 +158,7 @@ export async function migrateCommand(ctx: Context): Promise<ExitCode> {
   if (!url) throw new PgcError("usage", "No database given.", { hint: "Pass --db URL (or --output CONN)." });
   const schema = v.schema ?? ctx.args.positionals[0];
   if (!schema) throw new PgcError("usage", "No desired schema given.", { hint: "Pass --schema schema.yaml." });
-  const p = await makePlan(ctx, { kind: "db", url }, parseSource(schema));
+  const p = await makePlan(ctx, { kind: "db", url }, parseSource(schema), true);
   try {
     ctx.io.err(planText(p.plan, p.label));
     refuseDestructive(ctx, p.plan);

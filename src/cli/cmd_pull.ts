@@ -1,45 +1,36 @@
 /** `pull`: a live database → the schema.yaml that plans to zero statements against it. @module */
 import { openDatabase } from "../db/open.ts";
-import { dirname } from "node:path";
-import { EXIT, type ExitCode, PgcError } from "../model/errors.ts";
+import { EXIT, type ExitCode } from "../model/errors.ts";
 import { pullSchema } from "../pull/pull.ts";
+import { checkRequestedSchemas, databaseSchemas } from "../source/schema_scope.ts";
 import { type Context, dbUrl, emit, schemasOption, shadowFor } from "./context.ts";
+import { guardOutput, withPullChecksum } from "./overwrite.ts";
 
-/** `pull [--db URL] [-o schema.yaml] [--schemas a,b]`. */
+/** `pull [--db URL] [-o schema.yaml] [--schemas a,b] [--force]`. */
 export async function pullCommand(ctx: Context): Promise<ExitCode> {
   const url = dbUrl(ctx);
   const out = ctx.args.values.output;
-  if (out) await assertWritablePlace(out);
-  const shadow = shadowFor(ctx);
+  // Before the (slow) pull: a place no file can be written to, or a file holding work.
+  await guardOutput(out, "pulled schema", ctx.args.values.force === true);
+  const schemas = schemasOption(ctx);
+  const db = await openDatabase(url);
   try {
-    const db = await openDatabase(url);
+    if (schemas) {
+      checkRequestedSchemas(schemas, [{ name: "the database", schemas: await databaseSchemas(db, schemas) }]);
+    }
+    const shadow = shadowFor(ctx);
     try {
-      const schemas = schemasOption(ctx);
       const r = await pullSchema(db, shadow, { ...(schemas ? { schemas } : {}), file: out ?? "schema.yaml" });
       for (const u of r.unmanaged) ctx.io.err(`warning: not managed by pgconverge yet, not pulled: ${u}`);
       for (const n of r.notes) ctx.io.err(`warning: ${n}`);
-      await emit(ctx, r.text);
+      await emit(ctx, await withPullChecksum(r.text));
       const sql = r.asSql.length === 0 ? "" : `; ${r.asSql.length} object(s) under sql:`;
       ctx.io.err(`Pulled ${r.tables} table(s)${sql}${out ? ` into ${out}` : ""}.`);
       return EXIT.ok;
     } finally {
-      await db.close();
+      await shadow.close();
     }
   } finally {
-    await shadow.close();
-  }
-}
-
-/** Fail before the (slow) pull when `-o` names a place no file can be written to. */
-async function assertWritablePlace(path: string): Promise<void> {
-  const problem = await Deno.stat(dirname(path)).then(
-    (dir) => dir.isDirectory ? undefined : `${dirname(path)} is not a directory`,
-    () => `the directory ${dirname(path)} does not exist`,
-  );
-  const isDir = await Deno.stat(path).then((s) => s.isDirectory, () => false);
-  if (problem || isDir) {
-    throw new PgcError("file_not_found", `Cannot write ${path}: ${problem ?? "it is a directory"}.`, {
-      hint: "Pass -o a file path in an existing, writable directory (or leave -o out to print the schema).",
-    });
+    await db.close();
   }
 }

@@ -2,13 +2,21 @@
 import { openDatabase } from "../db/open.ts";
 import { EXIT, type ExitCode, PgcError } from "../model/errors.ts";
 import { renderSnapshotSql } from "../render/snapshot_sql.ts";
+import { checkRequestedSchemas, databaseSchemas } from "../source/schema_scope.ts";
 import { liveSnapshot, loadYamlSource, readText } from "../source/source.ts";
 import { type Context, dbUrl, emit, schemasOption, shadowFor } from "./context.ts";
+import { guardOutput } from "./overwrite.ts";
 
 /** `render <schema.yaml> [-o FILE] [--check FILE]`. */
 export async function renderCommand(ctx: Context): Promise<ExitCode> {
   const file = ctx.args.positionals[0] ?? ctx.args.values.schema;
   if (!file) throw new PgcError("usage", "render needs a schema file.", { hint: "pgconverge render schema.yaml" });
+  if (ctx.args.values.check && ctx.args.values.output) {
+    throw new PgcError("usage", "render takes --check FILE or -o FILE, not both.", {
+      hint: "--check compares FILE with the rendered snapshot; -o writes the snapshot to FILE.",
+    });
+  }
+  await guardOutput(ctx.args.values.output, "snapshot", ctx.args.values.force === true);
   const shadow = shadowFor(ctx);
   try {
     const { snapshot, warnings } = await loadYamlSource(file, shadow);
@@ -38,16 +46,25 @@ export async function renderCommand(ctx: Context): Promise<ExitCode> {
   }
 }
 
-/** `dump --db URL [-o FILE] [--schemas a,b]`. */
+/** `dump --db URL [-o FILE] [--schemas a,b] [--force]`. */
 export async function dumpCommand(ctx: Context): Promise<ExitCode> {
-  const shadow = shadowFor(ctx);
-  const db = await openDatabase(dbUrl(ctx));
+  const url = dbUrl(ctx);
+  await guardOutput(ctx.args.values.output, "snapshot", ctx.args.values.force === true);
+  const schemas = schemasOption(ctx);
+  const db = await openDatabase(url);
   try {
-    const snap = await liveSnapshot(db, shadow, schemasOption(ctx));
-    await emit(ctx, renderSnapshotSql(snap));
-    return EXIT.ok;
+    if (schemas) {
+      checkRequestedSchemas(schemas, [{ name: "the database", schemas: await databaseSchemas(db, schemas) }]);
+    }
+    const shadow = shadowFor(ctx);
+    try {
+      const snap = await liveSnapshot(db, shadow, schemas);
+      await emit(ctx, renderSnapshotSql(snap));
+      return EXIT.ok;
+    } finally {
+      await shadow.close();
+    }
   } finally {
     await db.close();
-    await shadow.close();
   }
 }

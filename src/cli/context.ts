@@ -1,8 +1,10 @@
 /** What every command gets: parsed args, output, environment. @module */
+import { parseDatabaseUrl } from "../db/open.ts";
 import { PgcError } from "../model/errors.ts";
 import { openShadow, type Shadow } from "../shadow/shadow.ts";
 import type { Args } from "./args.ts";
 import type { Io } from "./io.ts";
+import { schemaList } from "./options.ts";
 
 /** A command's inputs. */
 export interface Context {
@@ -14,12 +16,13 @@ export interface Context {
   env: (name: string) => string | undefined;
 }
 
-/** The `--db` value, else `DATABASE_URL`, else a usage error. */
+/** The `--db` value, else `DATABASE_URL`, else a usage error; one that cannot be read is one too. */
 export function dbUrl(ctx: Context): string {
   const url = ctx.args.values.db ?? ctx.env("DATABASE_URL");
   if (!url) {
     throw new PgcError("usage", "No database given.", { hint: "Pass --db URL or set DATABASE_URL." });
   }
+  parseDatabaseUrl(url);
   return url;
 }
 
@@ -31,7 +34,7 @@ export function shadowFor(ctx: Context): Shadow {
 /** `--schemas a,b` as a list, or undefined. */
 export function schemasOption(ctx: Context): string[] | undefined {
   const v = ctx.args.values.schemas;
-  return v ? v.split(",").map((s) => s.trim()).filter(Boolean) : undefined;
+  return v === undefined ? undefined : schemaList(v);
 }
 
 /** `--format`: text (default) or json. */

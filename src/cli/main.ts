@@ -13,6 +13,7 @@ import { dumpCommand, renderCommand } from "./cmd_snapshot.ts";
 import type { Context } from "./context.ts";
 import { HELP, VERSION } from "./help.ts";
 import { consoleIo, type Io } from "./io.ts";
+import { checkOptions } from "./options.ts";
 
 const COMMANDS: Record<string, (ctx: Context) => Promise<ExitCode>> = {
   render: renderCommand,
@@ -57,6 +58,7 @@ export async function main(
         hint: `Commands: ${Object.keys(COMMANDS).join(", ")}. See pgconverge --help.`,
       });
     }
+    checkOptions(args, env);
     return await run({ args, io, env });
   } catch (e) {
     if (e instanceof PgcError) {

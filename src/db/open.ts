@@ -1,62 +1,49 @@
 /** Open a database from a `--db` value: a server URL or `pglite:memory` / `pglite:PATH`. @module */
 import { PgcError } from "../model/errors.ts";
+import { parseDatabaseUrl } from "./connection.ts";
 import { openPglite } from "./pglite.ts";
 import type { Queryable } from "./queryable.ts";
-import { openServer, redactUrl } from "./server.ts";
+import { openServer } from "./server.ts";
 
-/** True when the value names a database (server URL, key=value string, or embedded), not a file. */
-export function isDatabaseUrl(value: string): boolean {
-  return /^(postgres|postgresql|pglite):/i.test(value) || isKeyValueConnection(value);
-}
+export { isDatabaseUrl, parseDatabaseUrl } from "./connection.ts";
 
-/** `Host=…;Database=…;Username=…` (the .NET form DataProviderMigrate users pass). */
-function isKeyValueConnection(value: string): boolean {
-  return /^\s*(host|server|database)\s*=/i.test(value) && value.includes(";");
-}
-
-const KEY_ALIASES: Record<string, "host" | "port" | "database" | "user" | "password"> = {
-  host: "host",
-  server: "host",
-  port: "port",
-  database: "database",
-  "initial catalog": "database",
-  username: "user",
-  "user id": "user",
-  userid: "user",
-  user: "user",
-  password: "password",
-  pwd: "password",
-};
-
-/** Convert a key=value connection string to a postgres:// URL (unknown keys are ignored). */
-export function keyValueToUrl(value: string): string {
-  const parts: Partial<Record<"host" | "port" | "database" | "user" | "password", string>> = {};
-  for (const pair of value.split(";")) {
-    const eq = pair.indexOf("=");
-    if (eq < 0) continue;
-    const key = KEY_ALIASES[pair.slice(0, eq).trim().toLowerCase()];
-    if (key) parts[key] = pair.slice(eq + 1).trim();
+/**
+ * Open the database a URL names; `extensions` an embedded one must be able to create. A value
+ * that cannot be read is a usage error (exit 2) saying what is wrong, before anything connects.
+ */
+export async function openDatabase(url: string, opts: { extensions?: string[] } = {}): Promise<Queryable> {
+  const target = parseDatabaseUrl(url);
+  if (target.kind === "pglite") {
+    if (target.where !== "memory") await checkPgliteDir(target.where);
+    return await openPglite(target.where, opts.extensions);
   }
-  const auth = parts.user
-    ? encodeURIComponent(parts.user) + (parts.password ? ":" + encodeURIComponent(parts.password) : "") + "@"
-    : "";
-  return `postgres://${auth}${parts.host ?? "localhost"}:${parts.port ?? "5432"}/${
-    encodeURIComponent(parts.database ?? "postgres")
-  }`;
+  return await openServer(target);
 }
 
-/** Open the database a URL names; `extensions` an embedded one must be able to create. */
-export function openDatabase(url: string, opts: { extensions?: string[] } = {}): Promise<Queryable> {
-  if (/^pglite:/i.test(url)) {
-    const where = url.slice("pglite:".length);
-    if (!where) {
-      throw new PgcError("usage", "pglite: needs a place: pglite:memory or pglite:PATH.");
+/**
+ * `pglite:PATH` is a database directory, or a place to make one: not a file, and not a directory
+ * holding other things (the data files would be written in among them).
+ */
+async function checkPgliteDir(path: string): Promise<void> {
+  const stat = await Deno.stat(path).catch(() => undefined);
+  if (!stat) return;
+  const hint = "Use pglite:memory, a directory pgconverge made before, or a path that does not exist yet.";
+  if (!stat.isDirectory) {
+    throw new PgcError("usage", `pglite:${path} names a file, not a database directory.`, { hint });
+  }
+  let other = false;
+  let dataDir = false;
+  try {
+    for await (const e of Deno.readDir(path)) {
+      if (e.name === "PG_VERSION") dataDir = true;
+      else other = true;
     }
-    return openPglite(where, opts.extensions);
+  } catch (e) {
+    throw new PgcError("usage", `pglite:${path} cannot be read: ${(e as Error).message}.`, { hint, cause: e });
   }
-  if (/^postgres(ql)?:\/\//i.test(url)) return openServer(url);
-  if (isKeyValueConnection(url)) return openServer(keyValueToUrl(url));
-  throw new PgcError("usage", `Not a database URL: ${JSON.stringify(redactUrl(url))}.`, {
-    hint: "Use postgres://user@host:5432/dbname, pglite:memory or pglite:./path/to/dir.",
-  });
+  if (other && !dataDir) {
+    throw new PgcError("usage", `pglite:${path} is a directory holding other files, not a database directory.`, {
+      hint,
+    });
+  }
 }

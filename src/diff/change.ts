@@ -66,7 +66,14 @@ export type Change =
     /** A key of a partition: added after the partitioned tables' keys and indexes (diff/partitions.ts). */
     onPartition?: boolean;
   }
-  | { op: "drop_constraint"; from: ConstraintObject; replacedBy?: ConstraintObject; why?: string }
+  // `betweenDropped`: a foreign key between two dropped tables, dropped before either (not re-added).
+  | {
+    op: "drop_constraint";
+    from: ConstraintObject;
+    replacedBy?: ConstraintObject;
+    why?: string;
+    betweenDropped?: boolean;
+  }
   | { op: "rename_constraint"; from: ConstraintObject; to: ConstraintObject }
   // `onPartition`: created after the partitioned tables' indexes (diff/partitions.ts).
   | {

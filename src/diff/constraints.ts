@@ -74,6 +74,16 @@ export function diffConstraints(ctx: DiffContext): Change[] {
     dropped.add(c.id);
     if (c.type === "p" || c.type === "u") rebuiltKeys.add(keyOf(c));
   }
+  // A foreign key between two tables that are both dropped is dropped first: with it gone the
+  // tables can go in any order, even when their keys reference each other in a cycle. (One into
+  // its own table goes with the table.)
+  for (const fk of from.values()) {
+    const own = tableId(fk.schema, fk.table);
+    if (fk.type !== "f" || !fk.references || fk.references === own) continue;
+    if (!ctx.droppedTables.has(own) || !ctx.droppedTables.has(fk.references)) continue;
+    out.push({ op: "drop_constraint", from: fk, betweenDropped: true });
+    dropped.add(fk.id);
+  }
   for (const fk of from.values()) {
     if (fk.type !== "f" || dropped.has(fk.id) || !fk.references) continue;
     if (!rebuiltKeys.has(`${fk.references}\t${referencedColumns(fk)}`)) continue;

@@ -45,6 +45,7 @@ export type ErrorCode =
   | "data_section_refused"
   | "drift_since_plan"
   | "destructive_refused"
+  | "overwrite_refused"
   | "not_converged"
   | "preflight_failed"
   | "lock_timeout"
@@ -65,6 +66,7 @@ const EXIT_BY_CODE: Record<ErrorCode, ExitCode> = {
   data_section_refused: EXIT.refused,
   drift_since_plan: EXIT.refused,
   destructive_refused: EXIT.refused,
+  overwrite_refused: EXIT.refused,
   not_converged: EXIT.error,
   preflight_failed: EXIT.error,
   lock_timeout: EXIT.error,

@@ -11,6 +11,7 @@
  */
 import type { Change } from "../diff/change.ts";
 import { definitionOf } from "../model/definition.ts";
+import { tableId } from "../model/ids.ts";
 import { qualify, quoteIdent, quoteLiteral } from "../model/quote.ts";
 import type { ColumnObject, EnumObject } from "../model/snapshot.ts";
 import { createEnumSql } from "../render/snapshot_sql.ts";
@@ -87,12 +88,13 @@ function removedLabelPreflight(c: ColumnObject, e: EnumObject, removed: string[]
   const where = c.type.endsWith("[]")
     ? `EXISTS (SELECT 1 FROM unnest(${col}) AS v WHERE v::text <> ALL (${labels}))`
     : `${col}::text <> ALL (${labels})`;
+  const label = `a label removed from ${qualify(e.schema, e.name)} (${removed.map(quoteLiteral).join(", ")}) in ${col}`;
   return {
-    what: `rows of ${table} hold a label removed from ${qualify(e.schema, e.name)} (${
-      removed.map(quoteLiteral).join(", ")
-    }) in ${col}`,
+    what: `rows of ${table} hold ${label}`,
+    one: `row of ${table} holds ${label}`,
     sql: `SELECT count(*)::bigint AS n FROM ${table} WHERE ${where}`,
     table,
+    reads: [tableId(c.schema, c.table), c.id],
   };
 }
 

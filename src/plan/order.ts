@@ -9,7 +9,8 @@
  * @module
  */
 import { type DependencyGraph, dependencyGraph } from "../model/dependencies.ts";
-import { compareIds, type Snapshot } from "../model/snapshot.ts";
+import { tableId } from "../model/ids.ts";
+import { compareIds, type DbObject, type Snapshot } from "../model/snapshot.ts";
 import type { Phase, Step } from "./step.ts";
 
 /** Execution order of the phases. */
@@ -151,8 +152,48 @@ function edges(base: Step[], graphs: OrderGraphs): number[][] {
     }
   };
   if (creates.size > 0) link(creates, dependencyGraph(graphs.to), (mine, theirs) => after[theirs].push(mine));
-  if (drops.size > 0) link(drops, dependencyGraph(graphs.from), (mine, theirs) => after[mine].push(theirs));
+  if (drops.size > 0) {
+    link(drops, dropGraph(graphs.from, (id) => drops.has(id)), (mine, theirs) => after[mine].push(theirs));
+  }
   return after;
+}
+
+/** The table an object goes with when that table is dropped: the table it is on, a partition's parent. */
+function ownerTable(o: DbObject): string | undefined {
+  if (o.kind === "table") return o.partitionOf ? tableId(o.partitionOf.schema, o.partitionOf.table) : undefined;
+  if (o.kind === "grant") return o.on === "table" ? tableId(o.schema, o.table!) : undefined;
+  return "table" in o && typeof o.table === "string" && "schema" in o ? tableId(o.schema, o.table) : undefined;
+}
+
+/**
+ * The live graph as drops see it: a `DROP TABLE` also drops what is on the table (constraints,
+ * indexes, triggers, policies, …) and its partitions, so it rests on everything those rest on —
+ * a foreign key's referenced table and key, a trigger's function — unless the object has a drop
+ * statement of its own. Then that statement goes first (and the table no longer waits for it).
+ */
+function dropGraph(snap: Snapshot, hasDrop: (id: string) => boolean): DependencyGraph {
+  const graph = dependencyGraph(snap);
+  const extra = new Map<string, Set<string>>();
+  for (const o of snap.objects.values()) {
+    if (hasDrop(o.id)) continue;
+    // The nearest table up the chain (object → its table → that table's parent) that has a drop.
+    let owner = ownerTable(o);
+    while (owner !== undefined && !hasDrop(owner)) {
+      const t = snap.objects.get(owner);
+      owner = t ? ownerTable(t) : undefined;
+    }
+    if (owner === undefined) continue;
+    for (const need of graph.get(o.id) ?? []) {
+      if (need === owner) continue;
+      let set = extra.get(owner);
+      if (!set) extra.set(owner, set = new Set());
+      set.add(need);
+    }
+  }
+  if (extra.size === 0) return graph;
+  const out: DependencyGraph = new Map(graph);
+  for (const [id, set] of extra) out.set(id, [...new Set([...(graph.get(id) ?? []), ...set])].sort(compareIds));
+  return out;
 }
 
 /** A step placed after one of a later phase runs in that phase (after the data slot, for `post`). */

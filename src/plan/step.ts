@@ -29,12 +29,16 @@ export interface Hazard {
 
 /** A read-only query counting live rows that the statement would reject. */
 export interface Preflight {
-  /** What the count means: "rows break the new CHECK usage_events_kind_check". */
+  /** What the count means: "rows of public.t break the new CHECK usage_events_kind_check". */
   what: string;
+  /** The same for one row: "row of public.t breaks the new CHECK usage_events_kind_check". */
+  one: string;
   /** `SELECT count(*)::bigint AS n …` against the live database. */
   sql: string;
   /** Table the rows live in (qualified, for messages). */
   table: string;
+  /** Ids of the tables and columns the query reads: all must be live, or it is not run. */
+  reads: string[];
 }
 
 /** One statement of a plan. */

@@ -9,7 +9,7 @@ import { columnDefinition, commentTarget, definitionOf } from "../model/definiti
 import { qualify, quoteIdent, quoteLiteral } from "../model/quote.ts";
 import type { ConstraintObject } from "../model/snapshot.ts";
 import { addConstraintSql, createEnumSql, createTableSql } from "../render/snapshot_sql.ts";
-import { checkPreflight, uniquePreflight } from "./preflight_sql.ts";
+import { checkPreflight, foreignKeyPreflight, uniquePreflight } from "./preflight_sql.ts";
 import type { Hazard, Step } from "./step.ts";
 import { renameId, renameSql } from "../diff/renames.ts";
 import { addColumn, alterColumn } from "./column_steps.ts";
@@ -160,6 +160,8 @@ export function stepsFor(ch: Change): Step[] {
           ? checkPreflight(c)
           : c.type === "p" || c.type === "u"
           ? uniquePreflight(c)
+          : c.type === "f"
+          ? foreignKeyPreflight(c)
           : undefined;
         if (pf) s.preflight = pf;
       }
@@ -168,7 +170,9 @@ export function stepsFor(ch: Change): Step[] {
     case "drop_constraint": {
       const c = ch.from;
       const word = constraintKindWord(c);
-      const reason = ch.why
+      const reason = ch.betweenDropped
+        ? `the table it is on and the table it references are both dropped: it goes first, so they can go in any order`
+        : ch.why
         ? `dropped for now: ${ch.why}`
         : ch.replacedBy
         ? `${word} changed: the old one goes before the data section, the new one is added after it`

@@ -3,7 +3,7 @@
  * becomes the same canonical model, so `plan --from A --to B` works for any pair.
  * @module
  */
-import { isDatabaseUrl, openDatabase } from "../db/open.ts";
+import { isDatabaseUrl, openDatabase, parseDatabaseUrl } from "../db/open.ts";
 import { BUNDLED_EXTENSIONS } from "../db/pglite_extensions.ts";
 import type { Queryable } from "../db/queryable.ts";
 import { introspect } from "../introspect/introspect.ts";
@@ -21,6 +21,7 @@ import type { RenameInput } from "../plan/plan.ts";
 import { loadSchemaYaml } from "../yaml/load.ts";
 import { ensureSqlParser } from "../model/sql_parser.ts";
 import { checkDeclared } from "../shadow/undeclared.ts";
+import { checkRequestedSchemas, databaseSchemas, type SchemaSide } from "./schema_scope.ts";
 import type { Schema } from "../yaml/types.ts";
 
 /** What a SOURCE argument names. */
@@ -34,6 +35,8 @@ export function parseSource(value: string): SourceSpec {
   if (isDatabaseUrl(value)) return { kind: "db", url: value };
   if (/\.ya?ml$/i.test(value)) return { kind: "yaml", path: value };
   if (/\.sql$/i.test(value)) return { kind: "sql", path: value };
+  // Something URL-like or key=value-like may hold a password: say what is wrong without repeating it.
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\/|[=;@]/.test(value)) parseDatabaseUrl(value);
   throw new PgcError("usage", `Cannot tell what ${JSON.stringify(value)} is.`, {
     hint: "A source is a database URL (postgres://…, pglite:…), a .yaml schema or a .sql file.",
   });
@@ -49,8 +52,15 @@ export async function readText(path: string): Promise<string> {
         hint: "Check the path (it is relative to the current directory).",
       });
     }
-    if (e instanceof Deno.errors.PermissionDenied || e instanceof Deno.errors.IsADirectory) {
-      throw new PgcError("file_not_found", `Cannot read ${path}: ${(e as Error).message}.`);
+    if (e instanceof Deno.errors.IsADirectory) {
+      throw new PgcError("file_not_found", `Cannot read ${path}: it is a directory.`, {
+        hint: "Name the file inside it (e.g. schema.yaml).",
+      });
+    }
+    if (e instanceof Deno.errors.PermissionDenied) {
+      throw new PgcError("file_not_found", `Cannot read ${path}: permission denied.`, {
+        hint: "Check the file's permissions.",
+      });
     }
     throw e;
   }
@@ -237,6 +247,21 @@ export async function resolvePair(
     };
     const from = await side(fromSpec);
     const to = await side(toSpec);
+    if (schemas) {
+      const sides: SchemaSide[] = [];
+      const twoDbs = fromSpec.kind === "db" && toSpec.kind === "db";
+      for (const [spec, read, role] of [[fromSpec, from, "--from"], [toSpec, to, "--to"]] as const) {
+        sides.push(
+          read.db
+            ? {
+              name: twoDbs ? `the ${role} database` : "the database",
+              schemas: await databaseSchemas(read.db, schemas),
+            }
+            : { name: (spec as { path: string }).path, schemas: read.snap.schemas },
+        );
+      }
+      checkRequestedSchemas(schemas, sides);
+    }
     const finalScope = scope ?? [...new Set([...from.snap.schemas, ...to.snap.schemas])].sort();
     const fromSnap = restrictToSchemas(from.snap, finalScope);
     const renames = applicableRenames(fromSnap, declaredRenames);

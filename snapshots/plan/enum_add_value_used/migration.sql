@@ -45,13 +45,11 @@ ALTER TABLE public.people ALTER COLUMN mood SET DEFAULT 'ok'::public.mood;
 -- reason: CHECK is new
 -- now: CHECK ((usual_mood = ANY (ARRAY['ok'::public.mood, 'happy'::public.mood])))
 -- hazard [validation_scan]: scans public.people to validate, holding a lock that blocks writes
--- count: rows of public.people break the new CHECK people_not_sad
--- count-sql: SELECT count(*)::bigint AS n FROM public.people WHERE NOT ((usual_mood = ANY (ARRAY['ok'::public.mood, 'happy'::public.mood])))
 ALTER TABLE public.people ADD CONSTRAINT people_not_sad CHECK ((usual_mood = ANY (ARRAY['ok'::public.mood, 'happy'::public.mood])));
 
 -- expect: column:public.people.mood 533b661fc6278e76
 -- expect: column:public.people.usual_mood 6028171f5d4f1ef4
 -- expect: constraint:public.people.people_not_sad 54774bd35e39469b
 -- expect: type:public.mood 29fc8ff0522894dc
--- checksum: sha256:62ceaace223fba58cd947f91c0238b733ef72f372d5a3bffcf789b209bfa2eb6
+-- checksum: sha256:0241b7c5a4d55b7771f0238deb3799b9a5510b6c7b548f2b2e47ae3bd3446070
 -- end of migration

@@ -36,7 +36,7 @@ ALTER TABLE public.regions DROP CONSTRAINT "PK_regions";
 -- now: PRIMARY KEY (country, code)
 -- hazard [validation_scan]: scans public.regions to validate, holding a lock that blocks writes
 -- count: rows of public.regions collide (or are NULL) under the new primary key PK_regions
--- count-sql: SELECT (SELECT coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM public.regions GROUP BY country, code HAVING count(*) > 1) d) + (SELECT count(*) FROM public.regions WHERE false OR country IS NULL OR code IS NULL)::bigint AS n
+-- count-sql: SELECT (SELECT coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM public.regions WHERE country IS NOT NULL AND code IS NOT NULL GROUP BY country, code HAVING count(*) > 1) d) + (SELECT count(*) FROM public.regions WHERE false OR country IS NULL OR code IS NULL)::bigint AS n
 ALTER TABLE public.regions ADD CONSTRAINT "PK_regions" PRIMARY KEY (country, code);
 
 -- [4/5] post: add_constraint constraint:public.regions.UQ_regions_code
@@ -44,17 +44,19 @@ ALTER TABLE public.regions ADD CONSTRAINT "PK_regions" PRIMARY KEY (country, cod
 -- now: UNIQUE (code)
 -- hazard [validation_scan]: scans public.regions to validate, holding a lock that blocks writes
 -- count: rows of public.regions collide (or are NULL) under the new unique constraint UQ_regions_code
--- count-sql: SELECT (SELECT coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM public.regions GROUP BY code HAVING count(*) > 1) d)::bigint AS n
+-- count-sql: SELECT (SELECT coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM public.regions WHERE code IS NOT NULL GROUP BY code HAVING count(*) > 1) d)::bigint AS n
 ALTER TABLE public.regions ADD CONSTRAINT "UQ_regions_code" UNIQUE (code);
 
 -- [5/5] post: add_constraint constraint:public.stores.FK_stores_region_code
 -- reason: re-added: the key it references on public.regions is rebuilt
 -- now: FOREIGN KEY (region_code) REFERENCES public.regions(code)
 -- hazard [validation_scan]: scans public.stores to validate, holding a lock that blocks writes
+-- count: rows of public.stores reference no row of public.regions (they break the new foreign key FK_stores_region_code)
+-- count-sql: SELECT count(*)::bigint AS n FROM public.stores c WHERE (c.region_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM public.regions p WHERE p.code = c.region_code))
 ALTER TABLE public.stores ADD CONSTRAINT "FK_stores_region_code" FOREIGN KEY (region_code) REFERENCES public.regions(code);
 
 -- expect: constraint:public.regions.PK_regions 16b6526251f5dc6b
 -- expect: constraint:public.regions.UQ_regions_code 6dceaa940ea6f468
 -- expect: constraint:public.stores.FK_stores_region_code 984dcb7b1cf903c2
--- checksum: sha256:703bce340b7615fd73554d2525ccdbe3ee1bdc7863d6aabe50f09b19e359e8f6
+-- checksum: sha256:aa9d7d0e7ebb18bbeffa3add3b2978e960df2e4cedf25172a76df00acba13ea8
 -- end of migration
