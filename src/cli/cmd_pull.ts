@@ -5,7 +5,7 @@ import { EXIT, type ExitCode, PgcError } from "../model/errors.ts";
 import { pullSchema } from "../pull/pull.ts";
 import { type Context, dbUrl, emit, schemasOption, shadowFor } from "./context.ts";
 
-/** `pull [--db URL] [-o schema.yaml] [--schemas a,b]`. */
+/** `pull [--db URL] [-o schema.yaml] [--schemas a,b] [--strict]`. */
 export async function pullCommand(ctx: Context): Promise<ExitCode> {
   const url = dbUrl(ctx);
   const out = ctx.args.values.output;
@@ -21,7 +21,7 @@ export async function pullCommand(ctx: Context): Promise<ExitCode> {
       await emit(ctx, r.text);
       const sql = r.asSql.length === 0 ? "" : `; ${r.asSql.length} object(s) under sql:`;
       ctx.io.err(`Pulled ${r.tables} table(s)${sql}${out ? ` into ${out}` : ""}.`);
-      return EXIT.ok;
+      return ctx.args.values.strict && r.unmanaged.length > 0 ? EXIT.changes : EXIT.ok;
     } finally {
       await db.close();
     }

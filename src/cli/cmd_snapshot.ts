@@ -38,14 +38,16 @@ export async function renderCommand(ctx: Context): Promise<ExitCode> {
   }
 }
 
-/** `dump --db URL [-o FILE] [--schemas a,b]`. */
+/** `dump --db URL [-o FILE] [--schemas a,b] [--strict]`: what is not managed is named on stderr. */
 export async function dumpCommand(ctx: Context): Promise<ExitCode> {
   const shadow = shadowFor(ctx);
   const db = await openDatabase(dbUrl(ctx));
   try {
     const snap = await liveSnapshot(db, shadow, schemasOption(ctx));
+    const unmanaged = snap.unmanaged ?? [];
+    for (const u of unmanaged) ctx.io.err(`warning: not managed by pgconverge yet, not dumped: ${u}`);
     await emit(ctx, renderSnapshotSql(snap));
-    return EXIT.ok;
+    return ctx.args.values.strict && unmanaged.length > 0 ? EXIT.changes : EXIT.ok;
   } finally {
     await db.close();
     await shadow.close();
