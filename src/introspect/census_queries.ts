@@ -142,8 +142,10 @@ const OBJECTS = `
  * Database-level objects that belong to the managed schemas: event triggers whose function is
  * in them; publications of their tables or of the schemas themselves, with each published table
  * and schema, and every FOR ALL TABLES publication (it publishes their tables too); the foreign
- * servers and wrappers their foreign tables use; default privileges for objects created in them
- * (or anywhere: `defaclnamespace` 0); casts from, to or through their types and functions.
+ * servers, wrappers and user mappings their foreign tables use; access methods of their tables and
+ * operator families; extensions installed in them (accounted for by the snapshot's list of
+ * installed extensions); default privileges for objects created in them (or anywhere:
+ * `defaclnamespace` 0); casts from, to or through their types and functions.
  */
 const DATABASE_OBJECTS = `
   SELECT 'pg_event_trigger'::regclass::oid AS classid, e.oid AS objid, 'event trigger' AS kind,
@@ -183,6 +185,24 @@ const DATABASE_OBJECTS = `
   JOIN pg_foreign_server s ON s.oid = ft.ftserver JOIN pg_foreign_data_wrapper w ON w.oid = s.srvfdw
   WHERE n.nspname = ANY($1::text[])
   UNION ALL
+  SELECT DISTINCT 'pg_user_mapping'::regclass, um.umid, 'user mapping',
+         'for ' || quote_ident(um.usename) || ' server ' || quote_ident(um.srvname), NULL
+  FROM pg_foreign_table ft JOIN pg_class c ON c.oid = ft.ftrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+  JOIN pg_user_mappings um ON um.srvid = ft.ftserver
+  WHERE n.nspname = ANY($1::text[])
+  UNION ALL
+  SELECT DISTINCT 'pg_am'::regclass, am.oid, 'access method', quote_ident(am.amname), NULL
+  FROM pg_am am
+  WHERE am.oid >= 16384
+    AND (EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE c.relam = am.oid AND n.nspname = ANY($1::text[]))
+      OR EXISTS (SELECT 1 FROM pg_opfamily f JOIN pg_namespace n ON n.oid = f.opfnamespace
+                 WHERE f.opfmethod = am.oid AND n.nspname = ANY($1::text[])))
+  UNION ALL
+  SELECT 'pg_extension'::regclass, e.oid, 'extension', quote_ident(e.extname), 'extension:' || e.extname
+  FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+  WHERE n.nspname = ANY($1::text[])
+  UNION ALL
   SELECT 'pg_default_acl'::regclass, da.oid, 'default privileges',
          'for role ' || quote_ident(pg_get_userbyid(da.defaclrole))
            || coalesce(' in schema ' || quote_ident(n.nspname), '')
@@ -209,7 +229,9 @@ const DATABASE_OBJECTS = `
 export const Q_CENSUS = `
 WITH dep AS MATERIALIZED (
   SELECT classid, objid, bool_or(deptype = 'e') AS ext, bool_or(deptype <> 'e') AS part
-  FROM pg_depend WHERE deptype IN ('e', 'i', 'P') AND objid >= 16384
+  FROM pg_depend
+  -- A partitioned table depends internally on its own key columns: that is no owner.
+  WHERE deptype IN ('e', 'i', 'P') AND objid >= 16384 AND NOT (refclassid = classid AND refobjid = objid)
   GROUP BY 1, 2
 ), obj AS MATERIALIZED (
   SELECT r.classid, r.objid, r.kind, r.name, r.model_id, d.part IS TRUE AS part
@@ -219,9 +241,9 @@ WITH dep AS MATERIALIZED (
   LEFT JOIN dep d ON d.classid = r.classid AND d.objid = r.objid
   WHERE d.ext IS NOT TRUE
 )
-SELECT kind, name, model_id FROM obj WHERE NOT part
+SELECT classid::regclass::text AS catalog, objid::text AS objid, kind, name, model_id FROM obj WHERE NOT part
 UNION ALL
-SELECT 'comment on ' || CASE WHEN ds.objsubid = 0 THEN o.kind ELSE 'column' END,
+SELECT 'pg_description', ds.objoid::text, 'comment on ' || CASE WHEN ds.objsubid = 0 THEN o.kind ELSE 'column' END,
        o.name || CASE WHEN ds.objsubid = 0 THEN '' ELSE '.' || quote_ident(a.attname) END,
        CASE WHEN o.model_id LIKE 'table:%'
          THEN 'comment:' || CASE WHEN ds.objsubid = 0 THEN o.model_id
@@ -230,12 +252,13 @@ FROM pg_description ds
 JOIN obj o ON o.classid = ds.classoid AND o.objid = ds.objoid AND o.classid <> 'pg_inherits'::regclass
 LEFT JOIN pg_attribute a ON ds.classoid = 'pg_class'::regclass AND a.attrelid = ds.objoid AND a.attnum = ds.objsubid
 WHERE (ds.objsubid = 0 OR a.attnum IS NOT NULL)
-  -- What initdb says of the schema public is no one's comment.
+  -- What initdb says of the schema public is no one's comment, nor is an extension's (its control file's).
   AND NOT (ds.classoid = 'pg_namespace'::regclass AND ds.objoid < 16384 AND ds.description = 'standard public schema')
+  AND ds.classoid <> 'pg_extension'::regclass
 UNION ALL
-SELECT 'security label (' || sl.provider || ') on ' || o.kind, o.name, NULL
+SELECT 'pg_seclabel', sl.objoid::text, 'security label (' || sl.provider || ') on ' || o.kind, o.name, NULL
 FROM pg_seclabel sl JOIN obj o ON o.classid = sl.classoid AND o.objid = sl.objoid
-ORDER BY 1, 2`;
+ORDER BY 3, 4, 1, 2`;
 
 /**
  * Settings of the managed tables, indexes and types the model does not hold (each one reported):
@@ -307,9 +330,7 @@ SELECT kind, name FROM (
   WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('r', 'p', 'm', 'i', 'I')
     AND a.attnum > 0 AND NOT a.attisdropped
   UNION ALL
-  SELECT 'privileges ' || CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, ${
-  QNAME("n.nspname", "t.typname")
-}
+  SELECT 'privileges ' || CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, ${QNAME("n.nspname", "t.typname")}
   FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
   WHERE n.nspname = ANY($1::text[]) AND t.typacl IS NOT NULL
 ) s

@@ -175,16 +175,16 @@ export function introspect(db: Queryable, opts: IntrospectOptions = {}): Promise
     objects.push(...await readRowLevelSecurity(db, present, tables));
     await readEnumUsers(db, present, objects);
     const snap = snapshotOf(objects, wanted);
+    const installed = await db.query<{ name: string; schema: string }>(Q_INSTALLED_EXTENSIONS);
     snap.unmanaged = [
       ...new Set([
-        ...await unmanagedObjects(db, present, objects),
+        ...await unmanagedObjects(db, present, objects, installed),
         ...access.unmanaged,
         ...await readPartitionColumnAttributes(db, present),
       ]),
     ].sort();
     if (opts.manages) snap.manages = opts.manages;
     if (access.owners) snap.owners = access.owners;
-    const installed = await db.query<{ name: string; schema: string }>(Q_INSTALLED_EXTENSIONS);
     if (installed.length > 0) snap.installedExtensions = installed.map((r) => ({ name: r.name, schema: r.schema }));
     return snap;
   });

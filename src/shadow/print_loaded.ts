@@ -17,7 +17,7 @@ import { PgcError } from "../model/errors.ts";
 import type { Snapshot } from "../model/snapshot.ts";
 import { Q_USER_SCHEMAS } from "../introspect/queries.ts";
 import { notModelled, readCensus } from "../introspect/census.ts";
-import { canonKey, type CanonEntry, getCanon, putCanon } from "./canon_cache.ts";
+import { type CanonEntry, canonKey, getCanon, putCanon } from "./canon_cache.ts";
 import { loadStatements } from "./load.ts";
 import type { Shadow } from "./shadow.ts";
 
@@ -85,5 +85,6 @@ export function withRejectedFrom(entry: CanonEntry, source: Snapshot): Snapshot 
  */
 export async function holdsOnlyModelled(db: Queryable, snap: Snapshot): Promise<boolean> {
   const all = (await db.query<{ name: string }>(Q_USER_SCHEMAS)).map((r) => r.name);
-  return notModelled((await readCensus(db, all)).objects, snap.objects.values()).length === 0;
+  const installed = snap.installedExtensions ?? [];
+  return notModelled((await readCensus(db, all)).objects, snap.objects.values(), installed).length === 0;
 }
