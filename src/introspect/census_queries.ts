@@ -10,6 +10,17 @@
  * @module
  */
 
+/**
+ * SQL: the model id of column `a` of table `c`; a partition's column is its partition tree
+ * root's (the model gives a partition its parent's columns).
+ */
+const COLUMN_ID = (c: string, a: string): string =>
+  `CASE WHEN ${c}.relispartition
+     THEN (SELECT 'column:' || rn.nspname || '.' || r.relname || '.' || ${a}.attname
+           FROM pg_class r JOIN pg_namespace rn ON rn.oid = r.relnamespace WHERE r.oid = pg_partition_root(${c}.oid))
+     ELSE 'column:' || (SELECT nspname FROM pg_namespace WHERE oid = ${c}.relnamespace) || '.' || ${c}.relname
+          || '.' || ${a}.attname END`;
+
 /** SQL: `schema.name`, each part quoted where it needs to be. */
 const QNAME = (nsp: string, name: string): string => `quote_ident(${nsp}) || '.' || quote_ident(${name})`;
 
@@ -81,27 +92,23 @@ const OBJECTS = `
          quote_ident(con.conname) || ' on ' ||
            CASE WHEN con.contypid <> 0 THEN con.contypid::regtype::text ELSE con.conrelid::regclass::text END,
          CASE WHEN con.contypid <> 0 THEN 'domain:' || n.nspname || '.' || ty.typname
-              WHEN con.contype = 'n' THEN 'column:' || rn.nspname || '.' || r.relname || '.' || a.attname
+              WHEN con.contype = 'n' THEN (SELECT ${COLUMN_ID("c", "a")} FROM pg_attribute a
+                                           WHERE a.attrelid = c.oid AND a.attnum = con.conkey[1])
               WHEN c.relkind IN ('r', 'p') THEN 'constraint:' || n.nspname || '.' || c.relname || '.' || con.conname
          END
   FROM pg_constraint con
   JOIN pg_namespace n ON n.oid = con.connamespace
   LEFT JOIN pg_type ty ON ty.oid = con.contypid
   LEFT JOIN pg_class c ON c.oid = con.conrelid
-  LEFT JOIN pg_class r ON r.oid = CASE WHEN c.relispartition THEN pg_partition_root(c.oid) ELSE c.oid END
-  LEFT JOIN pg_namespace rn ON rn.oid = r.relnamespace
-  LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = con.conkey[1] AND con.contype = 'n'
   WHERE n.nspname = ANY($1::text[]) AND con.conparentid = 0 AND con.coninhcount = 0
   UNION ALL
   SELECT 'pg_attrdef'::regclass, ad.oid, 'column default',
          c.oid::regclass::text || '.' || quote_ident(a.attname),
-         CASE WHEN c.relkind IN ('r', 'p') THEN 'column:' || rn.nspname || '.' || r.relname || '.' || a.attname END
+         CASE WHEN c.relkind IN ('r', 'p') THEN ${COLUMN_ID("c", "a")} END
   FROM pg_attrdef ad
   JOIN pg_class c ON c.oid = ad.adrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace
   JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
-  JOIN pg_class r ON r.oid = CASE WHEN c.relispartition THEN pg_partition_root(c.oid) ELSE c.oid END
-  JOIN pg_namespace rn ON rn.oid = r.relnamespace
   WHERE n.nspname = ANY($1::text[])
   UNION ALL
   SELECT 'pg_trigger'::regclass, tg.oid, 'trigger', quote_ident(tg.tgname) || ' on ' || c.oid::regclass::text,
@@ -227,19 +234,15 @@ const DATABASE_OBJECTS = `
  * table or its column is modelled (`comment:` ids); on anything else it is reported.
  */
 export const Q_CENSUS = `
-WITH dep AS MATERIALIZED (
-  SELECT classid, objid, bool_or(deptype = 'e') AS ext, bool_or(deptype <> 'e') AS part
-  FROM pg_depend
-  -- A partitioned table depends internally on its own key columns: that is no owner.
-  WHERE deptype IN ('e', 'i', 'P') AND objid >= 16384 AND NOT (refclassid = classid AND refobjid = objid)
-  GROUP BY 1, 2
-), obj AS MATERIALIZED (
-  SELECT r.classid, r.objid, r.kind, r.name, r.model_id, d.part IS TRUE AS part
+WITH obj AS MATERIALIZED (
+  SELECT r.classid, r.objid, r.kind, r.name, r.model_id,
+         -- A partitioned table depends internally on its own key columns: that is no owner.
+         EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = r.classid AND d.objid = r.objid
+                 AND d.deptype IN ('i', 'P') AND NOT (d.refclassid = d.classid AND d.refobjid = d.objid)) AS part
   FROM (${OBJECTS}
     UNION ALL ${DATABASE_OBJECTS}
   ) r
-  LEFT JOIN dep d ON d.classid = r.classid AND d.objid = r.objid
-  WHERE d.ext IS NOT TRUE
+  WHERE NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = r.classid AND d.objid = r.objid AND d.deptype = 'e')
 )
 SELECT classid::regclass::text AS catalog, objid::text AS objid, kind, name, model_id FROM obj WHERE NOT part
 UNION ALL
