@@ -303,3 +303,26 @@ Deno.test("[server] drift, plan, dump and pull name the kinds that used to vanis
     await empty.drop();
   }
 });
+
+Deno.test("[server] a plan between two .sql files that both create a publication and an event trigger loads each into an empty shadow", async () => {
+  const shadow = await serverDb();
+  try {
+    const a = await tempFile("a.sql", VANISHING);
+    const b = await tempFile("b.sql", `${VANISHING}\nALTER TABLE app.item ADD COLUMN at date;`);
+    for (const extra of [[], ["--shadow-url", shadow.url]]) {
+      const r = await cli(["plan", "--from", a, "--to", b, "--format", "json", ...extra]);
+      assert.equal(r.code, 0, r.stderr);
+      const plan = JSON.parse(r.stdout);
+      assert.deepEqual(plan.steps.map((s: { sql: string }) => s.sql), ["ALTER TABLE app.item ADD COLUMN at date;"]);
+      assert.ok(plan.unmanaged.includes("publication app_pub"), plan.unmanaged.join("\n"));
+      assert.ok(plan.unmanaged.includes("event trigger app_ddl_watch"), plan.unmanaged.join("\n"));
+    }
+    // The server shadow is left empty of them too.
+    assert.deepEqual(
+      await shadow.query("SELECT pubname FROM pg_publication UNION ALL SELECT evtname FROM pg_event_trigger"),
+      [],
+    );
+  } finally {
+    await shadow.drop();
+  }
+});

@@ -319,11 +319,12 @@ SELECT kind, name FROM (
     UNION ALL
     SELECT 'storage', CASE a.attstorage WHEN 'p' THEN 'PLAIN' WHEN 'e' THEN 'EXTERNAL' WHEN 'm' THEN 'MAIN'
                         ELSE 'EXTENDED' END
-    WHERE a.attstorage <> t.typstorage
+    -- An index's column may store its opclass's key type: only a relation's own columns are compared.
+    WHERE a.attstorage <> t.typstorage AND c.relkind IN ('r', 'p', 'm')
     UNION ALL
     SELECT 'compression', CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4'
                             ELSE a.attcompression::text END
-    WHERE a.attcompression::text <> ''
+    WHERE a.attcompression::text <> '' AND c.relkind IN ('r', 'p', 'm')
     UNION ALL
     -- n_distinct and n_distinct_inherited; a server's own bookkeeping entries (pg_…) are not settings.
     SELECT 'options', string_agg(o, ', ') FROM unnest(a.attoptions) o WHERE o NOT LIKE 'pg\\_%' HAVING count(*) > 0
@@ -336,5 +337,7 @@ SELECT kind, name FROM (
   SELECT 'privileges ' || CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, ${QNAME("n.nspname", "t.typname")}
   FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
   WHERE n.nspname = ANY($1::text[]) AND t.typacl IS NOT NULL
+    AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid
+                    AND d.deptype IN ('e', 'i'))
 ) s
 ORDER BY 1, 2`;
