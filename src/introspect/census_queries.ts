@@ -46,9 +46,8 @@ function namedBranch([catalog, kind, name, namespace]: readonly [string, string,
 
 /**
  * Objects in the managed schemas, one row each: `classid`/`objid` (what a comment attaches to),
- * `kind` and `name` (how it is reported), `model_id`. A partition's column, default or NOT NULL
- * is accounted for by the partition tree's root column (introspect/partitions.ts reports one that
- * differs).
+ * `kind` and `name` (how it is reported), `model_id`. A partition's NOT NULL is accounted for by
+ * the partition tree's root column (introspect/partitions.ts reports one that differs).
  */
 const OBJECTS = `
   SELECT 'pg_namespace'::regclass::oid AS classid, n.oid AS objid, 'schema' AS kind,
@@ -102,14 +101,16 @@ const OBJECTS = `
   LEFT JOIN pg_class c ON c.oid = con.conrelid
   WHERE n.nspname = ANY($1::text[]) AND con.conparentid = 0 AND con.coninhcount = 0
   UNION ALL
+  -- A table's (or partition's) column default is its column's, read with it (queries.ts Q_COLUMNS,
+  -- partitions.ts); a default on any other relation's column (a view's) has no model.
   SELECT 'pg_attrdef'::regclass, ad.oid, 'column default',
-         c.oid::regclass::text || '.' || quote_ident(a.attname),
-         CASE WHEN c.relkind IN ('r', 'p') THEN ${COLUMN_ID("c", "a")} END
+         c.oid::regclass::text || '.'
+           || quote_ident((SELECT a.attname FROM pg_attribute a WHERE a.attrelid = ad.adrelid AND a.attnum = ad.adnum)),
+         NULL
   FROM pg_attrdef ad
   JOIN pg_class c ON c.oid = ad.adrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace
-  JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
-  WHERE n.nspname = ANY($1::text[])
+  WHERE n.nspname = ANY($1::text[]) AND c.relkind NOT IN ('r', 'p')
   UNION ALL
   SELECT 'pg_trigger'::regclass, tg.oid, 'trigger', quote_ident(tg.tgname) || ' on ' || c.oid::regclass::text,
          'trigger:' || n.nspname || '.' || c.relname || '.' || tg.tgname
@@ -333,6 +334,9 @@ SELECT kind, name FROM (
   ) s
   WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('r', 'p', 'm', 'i', 'I')
     AND a.attnum > 0 AND NOT a.attisdropped
+    -- Only the columns with something to say go through the LATERAL above.
+    AND (coalesce(a.attstattarget::int, -1) <> -1 OR a.attstorage <> t.typstorage OR a.attcompression::text <> ''
+         OR a.attoptions IS NOT NULL OR a.attacl IS NOT NULL)
   UNION ALL
   SELECT 'privileges ' || CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, ${QNAME("n.nspname", "t.typname")}
   FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
