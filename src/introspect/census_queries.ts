@@ -46,8 +46,9 @@ function namedBranch([catalog, kind, name, namespace]: readonly [string, string,
 
 /**
  * Objects in the managed schemas, one row each: `classid`/`objid` (what a comment attaches to),
- * `kind` and `name` (how it is reported), `model_id`. A partition's NOT NULL is accounted for by
- * the partition tree's root column (introspect/partitions.ts reports one that differs).
+ * `kind` and `name` (how it is reported), `model_id`. A partition's default or NOT NULL is
+ * accounted for by the partition tree's root column (introspect/partitions.ts reports one that
+ * differs).
  */
 const OBJECTS = `
   SELECT 'pg_namespace'::regclass::oid AS classid, n.oid AS objid, 'schema' AS kind,
@@ -101,16 +102,15 @@ const OBJECTS = `
   LEFT JOIN pg_class c ON c.oid = con.conrelid
   WHERE n.nspname = ANY($1::text[]) AND con.conparentid = 0 AND con.coninhcount = 0
   UNION ALL
-  -- A table's (or partition's) column default is its column's, read with it (queries.ts Q_COLUMNS,
-  -- partitions.ts); a default on any other relation's column (a view's) has no model.
-  SELECT 'pg_attrdef'::regclass, ad.oid, 'column default',
-         c.oid::regclass::text || '.'
-           || quote_ident((SELECT a.attname FROM pg_attribute a WHERE a.attrelid = ad.adrelid AND a.attnum = ad.adnum)),
-         NULL
+  -- A column default: a table's belongs to its column (a partition's to its root's column; see
+  -- partitions.ts for one that differs), any other relation's (a view's) has no model.
+  SELECT 'pg_attrdef'::regclass, ad.oid, 'column default', c.oid::regclass::text || '.' || quote_ident(a.attname),
+         CASE WHEN c.relkind IN ('r', 'p') THEN ${COLUMN_ID("c", "a")} END
   FROM pg_attrdef ad
   JOIN pg_class c ON c.oid = ad.adrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE n.nspname = ANY($1::text[]) AND c.relkind NOT IN ('r', 'p')
+  JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
+  WHERE n.nspname = ANY($1::text[])
   UNION ALL
   SELECT 'pg_trigger'::regclass, tg.oid, 'trigger', quote_ident(tg.tgname) || ' on ' || c.oid::regclass::text,
          'trigger:' || n.nspname || '.' || c.relname || '.' || tg.tgname
