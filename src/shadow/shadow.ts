@@ -45,7 +45,7 @@ const DROP_CHUNK = 50;
  * database: a second `CREATE PUBLICATION p` fails, an event trigger fires on it, the census of its
  * reading lists them.
  */
-export const Q_LEFTOVERS = `
+const Q_LEFTOVERS = `
 SELECT sql FROM (
   SELECT 1 AS ord, 'pg_publication'::regclass AS classid, oid AS objid,
          'DROP PUBLICATION IF EXISTS ' || quote_ident(pubname) AS sql
