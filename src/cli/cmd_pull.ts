@@ -6,7 +6,7 @@ import { checkRequestedSchemas, databaseSchemas } from "../source/schema_scope.t
 import { type Context, dbUrl, emit, schemasOption, shadowFor } from "./context.ts";
 import { guardOutput, withPullChecksum } from "./overwrite.ts";
 
-/** `pull [--db URL] [-o schema.yaml] [--schemas a,b] [--force]`. */
+/** `pull [--db URL] [-o schema.yaml] [--schemas a,b] [--force] [--strict]`. */
 export async function pullCommand(ctx: Context): Promise<ExitCode> {
   const url = dbUrl(ctx);
   const out = ctx.args.values.output;
@@ -26,7 +26,7 @@ export async function pullCommand(ctx: Context): Promise<ExitCode> {
       await emit(ctx, await withPullChecksum(r.text));
       const sql = r.asSql.length === 0 ? "" : `; ${r.asSql.length} object(s) under sql:`;
       ctx.io.err(`Pulled ${r.tables} table(s)${sql}${out ? ` into ${out}` : ""}.`);
-      return EXIT.ok;
+      return ctx.args.values.strict && r.unmanaged.length > 0 ? EXIT.changes : EXIT.ok;
     } finally {
       await shadow.close();
     }

@@ -46,7 +46,7 @@ export async function renderCommand(ctx: Context): Promise<ExitCode> {
   }
 }
 
-/** `dump --db URL [-o FILE] [--schemas a,b] [--force]`. */
+/** `dump --db URL [-o FILE] [--schemas a,b] [--force] [--strict]`: what is not managed is named on stderr. */
 export async function dumpCommand(ctx: Context): Promise<ExitCode> {
   const url = dbUrl(ctx);
   await guardOutput(ctx.args.values.output, "snapshot", ctx.args.values.force === true);
@@ -59,8 +59,10 @@ export async function dumpCommand(ctx: Context): Promise<ExitCode> {
     const shadow = shadowFor(ctx);
     try {
       const snap = await liveSnapshot(db, shadow, schemas);
+      const unmanaged = snap.unmanaged ?? [];
+      for (const u of unmanaged) ctx.io.err(`warning: not managed by pgconverge yet, not dumped: ${u}`);
       await emit(ctx, renderSnapshotSql(snap));
-      return EXIT.ok;
+      return ctx.args.values.strict && unmanaged.length > 0 ? EXIT.changes : EXIT.ok;
     } finally {
       await shadow.close();
     }

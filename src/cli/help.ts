@@ -9,13 +9,13 @@ export const HELP = `pgconverge ${VERSION} — declarative PostgreSQL migrations
 
 Usage:
   pgconverge render <schema.yaml> [-o FILE [--force] | --check FILE]
-  pgconverge dump   [--db URL] [-o FILE [--force]] [--schemas a,b]
+  pgconverge dump   [--db URL] [-o FILE [--force]] [--schemas a,b] [--strict]
   pgconverge plan   --schema schema.yaml [--db URL] [-o FILE [--force]] [--allow-destructive] [--exit-code] [--format text|json]
   pgconverge plan   --from SOURCE --to SOURCE [same options]
   pgconverge apply  FILE [--db URL] [--lock-timeout 10s]
   pgconverge drift  --schema schema.yaml [--db URL] [--format text|json] [--strict]
   pgconverge migrate --schema schema.yaml [--db URL] [--allow-destructive] [--lock-timeout 10s]
-  pgconverge pull   [--db URL] [-o schema.yaml [--force]] [--schemas a,b]
+  pgconverge pull   [--db URL] [-o schema.yaml [--force]] [--schemas a,b] [--strict]
 
 A SOURCE is a database URL, a .yaml schema or a .sql file (e.g. a canonical snapshot).
 --db defaults to $DATABASE_URL. Database URLs: postgres://user:pass@host:5432/db (percent-encode
@@ -40,8 +40,9 @@ Options:
                           dropping a RESTRICTIVE policy)
                           (recorded in the migration file; apply needs no flag then)
   --exit-code             plan: exit 4 when there are changes (drift always does)
-  --strict                plan/drift: also exit 4 when the schemas hold objects pgconverge
-                          does not manage yet (views, functions, …; they are always listed)
+  --strict                plan/drift/dump/pull: also exit 4 when the schemas hold objects
+                          pgconverge does not manage yet (aggregates, event triggers,
+                          publications, comments on functions, …; they are always listed)
   --format text|json      output format of plan and drift (default text)
   --lock-timeout DUR      apply, migrate: lock_timeout for every statement (default 10s):
                           a number with us, ms, s, min, h or d (a bare number is ms; 0 waits

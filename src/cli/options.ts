@@ -16,7 +16,7 @@ const SHARED: Option[] = ["help", "version"];
 /** The options each command reads; any other is refused rather than silently ignored. */
 export const COMMAND_OPTIONS: Record<string, Option[]> = {
   render: ["schema", "output", "check", "shadow-url", "force"],
-  dump: ["db", "output", "schemas", "shadow-url", "force"],
+  dump: ["db", "output", "schemas", "shadow-url", "force", "strict"],
   plan: [
     "schema",
     "db",
@@ -36,7 +36,7 @@ export const COMMAND_OPTIONS: Record<string, Option[]> = {
   // DataProviderMigrate passes the connection as --output and names the provider.
   migrate: ["schema", "db", "output", "schemas", "shadow-url", "allow-destructive", "lock-timeout", "provider"],
   apply: ["db", "shadow-url", "lock-timeout"],
-  pull: ["db", "output", "schemas", "shadow-url", "force"],
+  pull: ["db", "output", "schemas", "shadow-url", "force", "strict"],
 };
 
 /** Refuse an option the command does not read. */

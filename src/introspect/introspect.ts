@@ -20,7 +20,6 @@ import {
   Q_OWNED_SEQUENCES,
   Q_SCHEMAS,
   Q_TABLES,
-  Q_UNMANAGED,
   Q_USER_SCHEMAS,
 } from "./queries.ts";
 import { readEnumUsers } from "./enums.ts";
@@ -30,6 +29,7 @@ import { readSequences } from "./sequences.ts";
 import { readViews } from "./views.ts";
 import { readRowLevelSecurity } from "./policies.ts";
 import { readPartitionColumnAttributes } from "./partitions.ts";
+import { unmanagedObjects } from "./census.ts";
 
 /** Options for {@link introspect}. */
 export interface IntrospectOptions {
@@ -175,14 +175,16 @@ export function introspect(db: Queryable, opts: IntrospectOptions = {}): Promise
     objects.push(...await readRowLevelSecurity(db, present, tables));
     await readEnumUsers(db, present, objects);
     const snap = snapshotOf(objects, wanted);
+    const installed = await db.query<{ name: string; schema: string }>(Q_INSTALLED_EXTENSIONS);
     snap.unmanaged = [
-      ...(await db.query<{ kind: string; name: string }>(Q_UNMANAGED, [present])).map((r) => `${r.kind} ${r.name}`),
-      ...access.unmanaged,
-      ...await readPartitionColumnAttributes(db, present),
+      ...new Set([
+        ...await unmanagedObjects(db, present, objects, installed),
+        ...access.unmanaged,
+        ...await readPartitionColumnAttributes(db, present),
+      ]),
     ].sort();
     if (opts.manages) snap.manages = opts.manages;
     if (access.owners) snap.owners = access.owners;
-    const installed = await db.query<{ name: string; schema: string }>(Q_INSTALLED_EXTENSIONS);
     if (installed.length > 0) snap.installedExtensions = installed.map((r) => ({ name: r.name, schema: r.schema }));
     return snap;
   });

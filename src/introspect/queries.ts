@@ -131,51 +131,6 @@ WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY($1::text[])
   AND (ds.objsubid = 0 OR (a.attnum IS NOT NULL AND NOT a.attisdropped))
 ORDER BY 1, 2, 3 NULLS FIRST`;
 
-/**
- * Objects in the managed schemas that pgconverge does not model yet. They are listed in every
- * plan and drift report (never silently skipped); `--strict` turns a non-empty list into exit 4.
- * Views, materialized views, sequences and domains are managed (introspect/views.ts, sequences.ts,
- * domains.ts); a sequence owned by a serial or identity column is part of its column.
- * Privileges are read by access.ts, which lists them here when a schema.yaml does not manage them.
- * Partitions are tables (introspect/partitions.ts lists what a partition holds apart from its parent).
- */
-export const Q_UNMANAGED = `
-SELECT kind, name FROM (
-  SELECT CASE c.relkind WHEN 'f' THEN 'foreign table' END AS kind,
-         c.oid::regclass::text AS name
-  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('f')
-    AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
-                    AND d.deptype IN ('a', 'i', 'e'))
-  UNION ALL
-  SELECT 'table inheritance', i.inhrelid::regclass::text || ' inherits ' || i.inhparent::regclass::text
-  FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE n.nspname = ANY($1::text[]) AND NOT c.relispartition
-  UNION ALL
-  SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'window function' END,
-         p.oid::regprocedure::text
-  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-  WHERE n.nspname = ANY($1::text[]) AND p.prokind <> 'f'
-    AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
-  UNION ALL
-  SELECT 'trigger', t.tgname || ' on ' || t.tgrelid::regclass::text
-  FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE n.nspname = ANY($1::text[]) AND NOT t.tgisinternal AND t.tgparentid = 0
-    AND c.relkind NOT IN ('r', 'p')
-  UNION ALL
-  SELECT 'rule', r.rulename || ' on ' || r.ev_class::regclass::text
-  FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE n.nspname = ANY($1::text[]) AND r.rulename <> '_RETURN'
-  UNION ALL
-  SELECT CASE t.typtype WHEN 'r' THEN 'range type' ELSE 'composite type' END,
-         t.oid::regtype::text
-  FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
-  LEFT JOIN pg_class c ON c.oid = t.typrelid
-  WHERE n.nspname = ANY($1::text[]) AND (t.typtype IN ('r') OR (t.typtype = 'c' AND c.relkind = 'c'))
-    AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e')
-) u
-ORDER BY 1, 2`;
-
 /** Every installed extension but plpgsql (always there), with its schema, sorted by name. */
 export const Q_INSTALLED_EXTENSIONS = `
 SELECT e.extname AS name, n.nspname AS schema

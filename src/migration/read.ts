@@ -143,7 +143,7 @@ function checkFreeLines(free: FreeLine[], file: string): void {
 
 /**
  * True when SQL text holds something besides comments and blank lines, by PostgreSQL's lexer
- * (a `/* … */` block counts as a comment). The parser must be loaded (`readMigration` loads it).
+ * (block comments count as comments). The parser must be loaded (`readMigration` loads it).
  */
 export function hasStatements(sql: string): boolean {
   return scanSql(sql).tokens.some((t) => t.tokenName !== "SQL_COMMENT" && t.tokenName !== "C_COMMENT");

@@ -209,8 +209,10 @@ export interface Snapshot {
   /** Schemas whose tables, columns, constraints, indexes, enums and comments this snapshot describes. */
   schemas: string[];
   /**
-   * Objects found in those schemas that the model does not cover yet (`view public.v`, …), sorted.
-   * Not part of diffs or fingerprints: reported so that nothing is silently skipped.
+   * What the census (introspect/census.ts) found in those schemas, or belonging to them, that the
+   * model does not hold: objects (`aggregate app.total(integer)`, `event trigger app_ddl_watch`,
+   * `comment on schema app`) and settings (`cluster on app.item USING item_pkey`), by name,
+   * sorted. Not part of diffs or fingerprints: reported so that nothing is silently skipped.
    */
   unmanaged?: string[];
   /** Roles, extensions and grants this snapshot manages (absent: none of them are read). */

@@ -11,15 +11,15 @@ import { type DbObject, type ManagedScope, type Snapshot, snapshotOf } from "../
 import { VERSION } from "../model/version.ts";
 
 /** Bump when the model or introspection changes, so old entries are never read. */
-const FORMAT = "canon-v6";
+const FORMAT = "canon-v7";
 
 /** The cache key for one canonicalisation. */
 export function canonKey(identity: string, schemas: string[] | undefined, ddl: string): Promise<string> {
   return codeHash().then((code) => sha256([FORMAT, code, identity, schemas?.join(",") ?? "*", ddl].join("\u0000")));
 }
 
-/** A snapshot as JSON. */
-export function snapshotToJson(snap: Snapshot): string {
+/** A snapshot as JSON (with `extra` fields beside it, for a cache entry's own notes). */
+export function snapshotToJson(snap: Snapshot, extra: Record<string, unknown> = {}): string {
   return JSON.stringify({
     schemas: snap.schemas,
     objects: [...snap.objects.values()],
@@ -27,19 +27,26 @@ export function snapshotToJson(snap: Snapshot): string {
     ...(snap.manages ? { manages: snap.manages } : {}),
     ...(snap.owners ? { owners: snap.owners } : {}),
     ...(snap.installedExtensions ? { installedExtensions: snap.installedExtensions } : {}),
+    ...extra,
   });
+}
+
+/** The fields {@link snapshotToJson} writes. */
+interface SnapshotJson {
+  schemas: string[];
+  objects: DbObject[];
+  unmanaged?: string[];
+  manages?: ManagedScope;
+  owners?: Record<string, string>;
+  installedExtensions?: Snapshot["installedExtensions"];
 }
 
 /** A snapshot from {@link snapshotToJson} output. */
 export function snapshotFromJson(json: string): Snapshot {
-  const data = JSON.parse(json) as {
-    schemas: string[];
-    objects: DbObject[];
-    unmanaged?: string[];
-    manages?: ManagedScope;
-    owners?: Record<string, string>;
-    installedExtensions?: Snapshot["installedExtensions"];
-  };
+  return snapshotFromData(JSON.parse(json) as SnapshotJson);
+}
+
+function snapshotFromData(data: SnapshotJson): Snapshot {
   const snap = snapshotOf(data.objects, data.schemas);
   snap.unmanaged = data.unmanaged ?? [];
   if (data.manages) snap.manages = data.manages;
@@ -48,20 +55,34 @@ export function snapshotFromJson(json: string): Snapshot {
   return snap;
 }
 
+/**
+ * A canonical snapshot as cached: the reading, and the ids of the objects whose statements the
+ * shadow rejected (see shadow/print_loaded.ts). Those are filled in by whoever reads the entry,
+ * from its own source, so the entry depends on its key alone.
+ */
+export interface CanonEntry {
+  /** The shadow's reading. */
+  snapshot: Snapshot;
+  /** Ids of the objects the reading lacks because the shadow rejected their statements, sorted. */
+  rejected: string[];
+}
+
 /** Look a canonical snapshot up by key. */
-export async function getCanon(key: string): Promise<Snapshot | undefined> {
+export async function getCanon(key: string): Promise<CanonEntry | undefined> {
   const bytes = await readCache(`canon-${key}.json`);
   if (!bytes) return undefined;
   try {
-    return snapshotFromJson(new TextDecoder().decode(bytes));
+    const data = JSON.parse(new TextDecoder().decode(bytes)) as SnapshotJson & { rejected?: string[] };
+    return { snapshot: snapshotFromData(data), rejected: data.rejected ?? [] };
   } catch {
     return undefined;
   }
 }
 
-/** Store a canonical snapshot under its key. */
-export async function putCanon(key: string, snap: Snapshot): Promise<void> {
-  await writeCache(`canon-${key}.json`, new TextEncoder().encode(snapshotToJson(snap)));
+/** Store a canonical snapshot under its key, with the ids of the objects the shadow rejected. */
+export async function putCanon(key: string, snap: Snapshot, rejected: string[] = []): Promise<void> {
+  const json = snapshotToJson(snap, rejected.length === 0 ? {} : { rejected });
+  await writeCache(`canon-${key}.json`, new TextEncoder().encode(json));
 }
 
 /** What a schema.yaml canonicalises to, with what its loading said. */

@@ -12,12 +12,11 @@
 import type { Queryable } from "../db/queryable.ts";
 import type { DdlStatement } from "../model/ddl.ts";
 import type { DbObject, Snapshot } from "../model/snapshot.ts";
-import { SqlError } from "../db/errors.ts";
-import { PgcError } from "../model/errors.ts";
-import { snapshotSections, snapshotStatements } from "../render/snapshot_sql.ts";
+import { snapshotStatements } from "../render/snapshot_sql.ts";
 import { ensureRolesSql, policyRolesOf } from "../render/policy_sql.ts";
 import { introspect } from "../introspect/introspect.ts";
-import { canonKey, getCanon, putCanon, snapshotToJson } from "./canon_cache.ts";
+import { type CanonEntry, canonKey, getCanon, putCanon, snapshotToJson } from "./canon_cache.ts";
+import { holdsOnlyModelled, printLoaded, type PrintStatement, withRejectedFrom } from "./print_loaded.ts";
 import { reprintStatements } from "./reprint.ts";
 import { printInScratch, type Reprinted, scratchProbe } from "./reprint_scratch.ts";
 import { loadScript, loadStatements } from "./load.ts";
@@ -27,17 +26,6 @@ import { createExtensionSql } from "../model/access.ts";
 import { extensionId } from "../model/ids.ts";
 import { keepSerialSequences } from "../model/serial.ts";
 import { BUNDLED_EXTENSIONS } from "../db/pglite_extensions.ts";
-
-/** Load statements into the shadow and read them back once (cached). */
-async function printOnce(shadow: Shadow, statements: DdlStatement[], schemas: string[]): Promise<Snapshot> {
-  const ddl = statements.map((s) => s.sql).join(";\n");
-  const key = await canonKey(await shadow.identity(), schemas, ddl);
-  const hit = await getCanon(key);
-  if (hit) return hit;
-  const snap = await shadow.canonicalize((db) => loadStatements(db, statements), schemas);
-  await putCanon(key, snap);
-  return snap;
-}
 
 /**
  * The reprint only reloads what the model covers, so the list of objects it does not cover comes
@@ -51,10 +39,10 @@ function withUnmanaged(snap: Snapshot, unmanaged: string[] | undefined): Snapsho
  * A snapshot's own DDL, as statements to load, after the roles its policies name (the same text
  * canonicalizeLive loads, so their cache keys agree).
  */
-function statementsOf(snap: Snapshot) {
+function statementsOf(snap: Snapshot): PrintStatement[] {
   const roles = ensureRolesSql(policyRolesOf(snap));
-  return [...(roles === undefined ? [] : [roles]), ...snapshotSections(snap).flat()]
-    .map((sql) => ({ sql: sql.replace(/;$/, "") }));
+  return [...(roles === undefined ? [] : [{ sql: roles, ids: [] }]), ...snapshotStatements(snap).flat()]
+    .map((st) => ({ sql: st.sql.replace(/;$/, ""), ids: st.ids }));
 }
 
 /**
@@ -72,13 +60,16 @@ async function printTwice(
   const identity = await shadow.identity();
   const finalKey = await canonKey(identity, schemas, "reprinted\u0000" + keyText);
   const hit = await getCanon(finalKey);
-  if (hit) return hit;
+  if (hit) return hit.snapshot;
   let first: Snapshot | undefined;
+  // Whether the once-printed DDL alone loads into what is printed here (nothing unmodelled in the shadow).
+  let complete = false;
   let reprinted: Reprinted | undefined;
-  let extensions: Array<{ sql: string }> = [];
+  let extensions: PrintStatement[] = [];
   let second = await shadow.canonicalize(async (db) => {
     await load(db);
     first = await introspect(db, schemas ? { schemas } : {});
+    complete = await holdsOnlyModelled(db, first);
     extensions = await extensionsOf(db);
     const probe = scratchProbe(first);
     const again = reprintStatements(first, new Set([...probe.checks.keys(), ...probe.indexes.keys()]));
@@ -96,13 +87,17 @@ async function printTwice(
     second = { ...second, objects };
   } else {
     // The reload needs the extensions the input created (their types), which `first` does not hold.
-    second = await printOnce(shadow, [...extensions, ...statementsOf(first)], first.schemas);
+    const printed = await printLoaded(shadow, [...extensions, ...statementsOf(first)], first.schemas);
+    complete &&= printed.rejected.length === 0;
+    second = withRejectedFrom(printed, first);
     keepExecuteGrants(second, first);
   }
   const result = withUnmanaged(second, first.unmanaged);
   await putCanon(finalKey, result);
-  const onceDdl = statementsOf(first).map((s) => s.sql).join(";\n");
-  await putCanon(await canonKey(identity, first.schemas, onceDdl), result);
+  if (complete) {
+    const onceDdl = statementsOf(first).map((s) => s.sql).join(";\n");
+    await putCanon(await canonKey(identity, first.schemas, onceDdl), result);
+  }
   return result;
 }
 
@@ -114,7 +109,7 @@ function withSecondPrinting(o: DbObject | undefined, text: string, id: string): 
 }
 
 /** `CREATE EXTENSION` of every extension the shadow holds but plpgsql, where it is installed. */
-async function extensionsOf(db: Queryable): Promise<Array<{ sql: string }>> {
+async function extensionsOf(db: Queryable): Promise<PrintStatement[]> {
   const rows = await db.query<{ name: string; schema: string }>(
     `SELECT e.extname AS name, n.nspname AS schema FROM pg_catalog.pg_extension e
      JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname <> 'plpgsql' ORDER BY 1`,
@@ -122,6 +117,7 @@ async function extensionsOf(db: Queryable): Promise<Array<{ sql: string }>> {
   return rows.map((r) => ({
     sql: createExtensionSql({ kind: "extension", id: extensionId(r.name), name: r.name, schema: r.schema })
       .replace(/;$/, ""),
+    ids: [],
   }));
 }
 
@@ -160,8 +156,10 @@ export async function canonicalizeLive(shadow: Shadow, live: Snapshot, after: st
     live.schemas,
     ["live", snapshotToJson(live), ...after].join("\u0000"),
   );
-  // The cache keys do not say what keepExecuteGrants carries over: it is applied on every read.
-  const finish = (snap: Snapshot): Snapshot => {
+  // The cache keys do not say what keepExecuteGrants carries over, nor what the shadow rejected:
+  // both come from `live` on every read.
+  const finish = (entry: CanonEntry): Snapshot => {
+    const snap = withRejectedFrom(entry, live);
     keepExecuteGrants(snap, live);
     keepSerialSequences(snap, live);
     return keepAccess(withUnmanaged(snap, live.unmanaged), live);
@@ -175,22 +173,9 @@ export async function canonicalizeLive(shadow: Shadow, live: Snapshot, after: st
     ...snapshotStatements({ ...live, installedExtensions: installed }).flat(),
     ...after.map((sql) => ({ sql, ids: [] as string[] })),
   ].map((st) => ({ sql: st.sql.replace(/;$/, ""), ids: st.ids }));
-  const key = await canonKey(await shadow.identity(), live.schemas, statements.map((s) => s.sql).join(";\n"));
-  const hit = await getCanon(key);
-  if (hit) {
-    await putCanon(rawKey, hit);
-    return finish(hit);
-  }
-  let snap: Snapshot;
-  try {
-    snap = await shadow.canonicalize((db) => loadStatements(db, statements), live.schemas);
-  } catch (e) {
-    if (!(e instanceof PgcError) || e.code !== "sql_invalid") throw e;
-    snap = await reprintWhatLoads(shadow, live, statements);
-  }
-  await putCanon(key, snap);
-  await putCanon(rawKey, snap);
-  return finish(snap);
+  const printed = await printLoaded(shadow, statements, live.schemas);
+  await putCanon(rawKey, printed.snapshot, printed.rejected);
+  return finish(printed);
 }
 
 /**
@@ -205,33 +190,4 @@ function keepAccess(snap: Snapshot, source: Snapshot): Snapshot {
   if (source.manages) out.manages = source.manages;
   if (source.owners) out.owners = source.owners;
   return out;
-}
-
-/**
- * A live schema can rest on objects the model does not cover (a sequence named in a default, a
- * function in a CHECK, a table in an unmanaged schema): those statements cannot load in the
- * shadow. Load what does, one by one, and keep the live server's own text for the objects that
- * did not: they are still compared, printed once instead of twice.
- */
-async function reprintWhatLoads(
-  shadow: Shadow,
-  live: Snapshot,
-  statements: Array<{ sql: string; ids: string[] }>,
-): Promise<Snapshot> {
-  const failed = new Set<string>();
-  const snap = await shadow.canonicalize(async (db) => {
-    for (const st of statements) {
-      try {
-        await db.exec(st.sql + ";");
-      } catch (e) {
-        if (!(e instanceof SqlError)) throw e;
-        for (const id of st.ids) failed.add(id);
-      }
-    }
-  }, live.schemas);
-  for (const id of failed) {
-    const o = live.objects.get(id);
-    if (o) snap.objects.set(id, o);
-  }
-  return snap;
 }

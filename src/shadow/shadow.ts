@@ -38,7 +38,38 @@ export interface Shadow {
  */
 const DROP_CHUNK = 50;
 
-/** Drop every user schema and recreate an empty `public`. */
+/**
+ * Database-level objects a load can leave behind that dropping its schemas does not take along
+ * (publications, event triggers, foreign servers and wrappers, casts between built-in types), as
+ * DROP statements in a working order. Without them the next load would not start from an empty
+ * database: a second `CREATE PUBLICATION p` fails, an event trigger fires on it, the census of its
+ * reading lists them.
+ */
+const Q_LEFTOVERS = `
+SELECT sql FROM (
+  SELECT 1 AS ord, 'pg_publication'::regclass AS classid, oid AS objid,
+         'DROP PUBLICATION IF EXISTS ' || quote_ident(pubname) AS sql
+  FROM pg_publication
+  UNION ALL
+  SELECT 2, 'pg_event_trigger'::regclass, oid, 'DROP EVENT TRIGGER IF EXISTS ' || quote_ident(evtname)
+  FROM pg_event_trigger
+  UNION ALL
+  SELECT 3, 'pg_foreign_data_wrapper'::regclass, oid,
+         'DROP FOREIGN DATA WRAPPER IF EXISTS ' || quote_ident(fdwname) || ' CASCADE'
+  FROM pg_foreign_data_wrapper
+  UNION ALL
+  SELECT 4, 'pg_foreign_server'::regclass, oid, 'DROP SERVER IF EXISTS ' || quote_ident(srvname) || ' CASCADE'
+  FROM pg_foreign_server
+  UNION ALL
+  SELECT 5, 'pg_cast'::regclass, oid,
+         'DROP CAST IF EXISTS (' || format_type(castsource, NULL) || ' AS ' || format_type(casttarget, NULL) || ')'
+  FROM pg_cast WHERE oid >= 16384
+) x
+WHERE NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = x.classid AND d.objid = x.objid
+                  AND d.deptype IN ('e', 'i'))
+ORDER BY ord, sql`;
+
+/** Drop every user schema (and what a load leaves beside them) and recreate an empty `public`. */
 async function reset(db: Queryable): Promise<void> {
   const schemas = (await db.query<{ name: string }>(Q_USER_SCHEMAS)).map((r) => r.name);
   const tables = (await db.query<{ schema: string; name: string }>(Q_TABLES, [schemas]))
@@ -48,6 +79,8 @@ async function reset(db: Queryable): Promise<void> {
   }
   const drops = schemas.map((s) => `DROP SCHEMA IF EXISTS ${quoteIdent(s)} CASCADE;`).join("\n");
   await db.exec(`${drops}\nCREATE SCHEMA IF NOT EXISTS public;`);
+  const leftovers = (await db.query<{ sql: string }>(Q_LEFTOVERS)).map((r) => `${r.sql};`);
+  if (leftovers.length > 0) await db.exec(leftovers.join("\n"));
 }
 
 /** Refuse a server shadow that holds tables: emptying it would destroy someone's data. */
