@@ -80,7 +80,7 @@ Deno.test("the judge reads statements holding ERROR, tabs and non-ASCII text (pa
     "COMMENT ON COLUMN public.t.a IS 'été'",
   ]);
   assertEquals(compareDumps(["COMMENT ON TABLE public.t IS 'ERROR'"], [])?.causes, [
-    "COMMENT ON TABLE … IS: only in A",
+    "COMMENT ON TABLE … IS: left over",
   ]);
 });
 
@@ -92,12 +92,12 @@ Deno.test("two dumps with the same statements in another order are equal to the 
   assertEquals(compareDumps(a, b), undefined);
 });
 
-Deno.test("a statement missing from A is named by its kind and shown by its first line", () => {
+Deno.test("a statement of B missing from A is named by its kind and shown by its first line", () => {
   const a = ["CREATE TABLE public.t (\n    id integer\n)"];
   const b = [...a, "ALTER TABLE ONLY public.t REPLICA IDENTITY FULL"];
   assertEquals(compareDumps(a, b), {
-    causes: ["ALTER TABLE ONLY … REPLICA IDENTITY FULL: only in B"],
-    lines: ["B only: ALTER TABLE ONLY public.t REPLICA IDENTITY FULL"],
+    causes: ["ALTER TABLE ONLY … REPLICA IDENTITY FULL: missing"],
+    lines: ["missing: ALTER TABLE ONLY public.t REPLICA IDENTITY FULL"],
   });
 });
 
@@ -122,7 +122,7 @@ Deno.test("an object printed differently on both sides is shown by the lines tha
   });
 });
 
-Deno.test("a statement left over in A is named as only in A", () => {
+Deno.test("a statement of A that B does not have is named as left over", () => {
   const a = ["CREATE PROCEDURE public.p()\n    LANGUAGE sql\n    AS $$ select 1; $$"];
-  assertEquals(compareDumps(a, [])?.causes, ["CREATE PROCEDURE: only in A"]);
+  assertEquals(compareDumps(a, [])?.causes, ["CREATE PROCEDURE: left over"]);
 });

@@ -124,7 +124,10 @@ function headOf(statement: string): Head {
 
 /** How the dumps of A (migrated) and B (loaded from desired.sql) differ. */
 export interface DumpDifference {
-  /** One label per differing object (`CREATE TABLE: column order`, `ALTER TABLE ONLY … REPLICA IDENTITY FULL: only in B`). */
+  /**
+   * One label per differing object: `CREATE TABLE: column order`, `… : differs`, `… : missing`
+   * (in B, not in A), `… : left over` (in A, not in B).
+   */
   causes: string[];
   /** A short diff for the reader, a few lines. */
   lines: string[];
@@ -156,7 +159,7 @@ function clip(s: string, width = 150): string {
 /**
  * Compare two dumps' statements as multisets (order ignored). Undefined when they are equal;
  * otherwise the causes (one per differing object: a statement of the same head on both sides is
- * one object that *differs*, others are *only in A* or *only in B*) and a short diff, at most
+ * one object that *differs*, others are *left over* in A or *missing* from A) and a short diff, at most
  * `maxLines` lines: for an object on both sides the lines that differ, else its first line.
  */
 export function compareDumps(a: string[], b: string[], maxLines = 6): DumpDifference | undefined {
@@ -173,8 +176,8 @@ export function compareDumps(a: string[], b: string[], maxLines = 6): DumpDiffer
     const head = headOf(s);
     const twin = headsB.get(head.text)?.shift();
     if (twin === undefined) {
-      causes.push(`${head.kind}: only in A`);
-      lines.push(`A only: ${clip(s)}`);
+      causes.push(`${head.kind}: left over`);
+      lines.push(`left over: ${clip(s)}`);
       continue;
     }
     const la = s.split("\n").map((l) => l.trim().replace(/,$/, ""));
@@ -184,7 +187,7 @@ export function compareDumps(a: string[], b: string[], maxLines = 6): DumpDiffer
     causes.push(`${head.kind}: ${reordered ? (head.kind === "CREATE TABLE" ? "column order" : "order") : "differs"}`);
     lines.push(`differs: ${clip(head.text)}`);
     if (reordered) {
-      lines.push(`  A: ${clip(la.join(" "))}`, `  B: ${clip(lb.join(" "))}`);
+      lines.push(`  A: ${clip(s)}`, `  B: ${clip(twin)}`);
     } else {
       for (const l of xa.slice(0, 2)) lines.push(`  A: ${clip(l)}`);
       for (const l of xb.slice(0, 2)) lines.push(`  B: ${clip(l)}`);
@@ -192,8 +195,8 @@ export function compareDumps(a: string[], b: string[], maxLines = 6): DumpDiffer
   }
   for (const rest of headsB.values()) {
     for (const s of rest) {
-      causes.push(`${headOf(s).kind}: only in B`);
-      lines.push(`B only: ${clip(s)}`);
+      causes.push(`${headOf(s).kind}: missing`);
+      lines.push(`missing: ${clip(s)}`);
     }
   }
   const shown = lines.slice(0, maxLines);
