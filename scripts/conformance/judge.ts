@@ -1,7 +1,10 @@
 /**
  * Judge one conformance case, the same way for every case: load current.sql into database A and
  * desired.sql into database B on the real server; plan A → desired.sql through the library API,
- * apply the plan to A; pass when A's canonical schema equals B's and planning again is empty.
+ * apply the plan to A. The case passes when `pg_dump --schema-only` of A and B, read as
+ * statements (dump.ts), are equal and planning again is empty: a judge independent of
+ * pgconverge's own reading, so what pgconverge does not read can still fail. The old judge
+ * (A's canonical snapshot equals B's, and planning again is empty) is kept beside it for comparison.
  * @module
  */
 import postgres from "postgres";
@@ -13,6 +16,7 @@ import { fingerprint } from "../../src/model/fingerprint.ts";
 import { PgcError } from "../../src/model/errors.ts";
 import { quoteIdent } from "../../src/model/quote.ts";
 import { definitionOf } from "../../src/model/definition.ts";
+import { ensureSqlParser } from "../../src/model/sql_parser.ts";
 import { restrictToSchemas, type Snapshot } from "../../src/model/snapshot.ts";
 import { readMigration } from "../../src/migration/read.ts";
 import { writeMigration } from "../../src/migration/write.ts";
@@ -20,6 +24,7 @@ import { buildPlan, type Plan } from "../../src/plan/plan.ts";
 import type { Shadow } from "../../src/shadow/shadow.ts";
 import { liveSnapshot, parseSource, resolvePair } from "../../src/source/source.ts";
 import { type Case, caseRoles } from "./cases.ts";
+import { compareDumps, dumpStatements } from "./dump.ts";
 
 /** Outcome of one case. */
 export type Status = "pass" | "fail" | "does-not-load";
@@ -30,10 +35,16 @@ export interface CaseResult {
   id: string;
   /** Suite the case comes from. */
   source: string;
-  /** pass, fail or does-not-load. */
+  /** pass, fail or does-not-load, by the strict judge (pg_dump equality and an empty second plan). */
   status: Status;
   /** Short category of a failure or load error, for the histogram. */
   cause?: string;
+  /** The old judge: A's canonical snapshot equals B's and planning again is empty. */
+  snapshotPass?: boolean;
+  /** For a snapshot mismatch: the objects whose canonical definitions differ. */
+  snapshotDiff?: string[];
+  /** Statements a second plan still holds (empty when it is empty). */
+  replan?: string[];
   /** The full message (and details) behind the cause. */
   detail?: string;
   /** Statements in the plan. */
@@ -42,9 +53,11 @@ export interface CaseResult {
   plan?: string[];
   /** Objects of A or B that pgconverge lists as not managed (so not compared). */
   unmanaged?: string[];
-  /** For a pass: whether `pg_dump --schema-only` of A and B also agree (undefined when not compared). */
+  /** Whether the normalised `pg_dump --schema-only` of A and B are equal (undefined when not compared). */
   dumpEqual?: boolean;
-  /** For a pass whose dumps differ: lines only in A (`A: …`) or only in B (`B: …`), at most 20. */
+  /** How the dumps differ: one label per differing object (dump.ts `compareDumps`). */
+  dumpCauses?: string[];
+  /** How the dumps differ: a short diff of the first differing statements. */
   dumpDiff?: string[];
   /** Wall time in milliseconds. */
   ms: number;
@@ -58,8 +71,6 @@ export interface JudgeEnv {
   adminUrl: string;
   /** Per-case time limit in milliseconds. */
   timeoutMs: number;
-  /** Also compare pg_dump output of A and B for passing cases (informational). */
-  dump: boolean;
   /** Roles already created in the shadow during this run. */
   shadowRoles: Set<string>;
 }
@@ -216,35 +227,19 @@ function differingIds(a: Snapshot, b: Snapshot): string[] {
   return out;
 }
 
-/** `pg_dump --schema-only` as a sorted multiset of lines (order and trailing commas ignored). */
-async function dumpLines(url: string): Promise<string[] | undefined> {
-  try {
-    const out = await new Deno.Command("pg_dump", {
-      args: ["--schema-only", "-d", url],
-      stdout: "piped",
-      stderr: "null",
-    })
-      .output();
-    if (!out.success) return undefined;
-    return new TextDecoder().decode(out.stdout).split("\n")
-      .filter((l) => l.trim() !== "" && !l.startsWith("--") && !/^(SET |SELECT pg_catalog\.set_config|\\)/.test(l))
-      .map((l) => l.replace(/,$/, ""))
-      .sort();
-  } catch {
-    return undefined;
+/** `pg_dump --schema-only` of a database, read as its statements (dump.ts). */
+async function dumpOf(url: string): Promise<string[]> {
+  const out = await new Deno.Command("pg_dump", {
+    args: ["--schema-only", "-d", url],
+    stdout: "piped",
+    stderr: "piped",
+  })
+    .output();
+  if (!out.success) {
+    const why = new TextDecoder().decode(out.stderr).trim().split("\n")[0];
+    throw new Error(`pg_dump failed: ${why}`);
   }
-}
-
-/** Lines of one sorted multiset missing from the other, each way. */
-function lineDiff(a: string[], b: string[]): string[] {
-  const count = new Map<string, number>();
-  for (const l of a) count.set(l, (count.get(l) ?? 0) + 1);
-  for (const l of b) count.set(l, (count.get(l) ?? 0) - 1);
-  const out: string[] = [];
-  for (const [l, n] of count) {
-    for (let i = 0; i < Math.abs(n); i++) out.push(`${n > 0 ? "A" : "B"}: ${l}`);
-  }
-  return out.slice(0, 20);
+  return dumpStatements(new TextDecoder().decode(out.stdout));
 }
 
 async function judgeIn(c: Case, env: JudgeEnv, urlA: string, urlB: string, result: CaseResult): Promise<void> {
@@ -281,33 +276,40 @@ async function judgeIn(c: Case, env: JudgeEnv, urlA: string, urlB: string, resul
     } finally {
       await fromDb.close();
     }
-    const [a, b] = await stage("compare", async () => [
-      await snapshotOf(urlA, env.shadow),
-      await snapshotOf(urlB, env.shadow),
-    ]);
-    const scope = [...new Set([...plan.schemas, ...b.schemas])].sort();
-    const ra = restrictToSchemas(a, scope), rb = restrictToSchemas(b, scope);
-    result.unmanaged = [...new Set([...a.unmanaged ?? [], ...b.unmanaged ?? []])].sort();
-    if (await fingerprint(ra) !== await fingerprint(rb)) {
-      const diffs = differingIds(ra, rb);
-      Object.assign(result, { status: "fail", cause: "not converged", detail: diffs.join("\n") });
-      return;
+    let snapshotEqual = false;
+    try {
+      const [a, b] = [await snapshotOf(urlA, env.shadow), await snapshotOf(urlB, env.shadow)];
+      const scope = [...new Set([...plan.schemas, ...b.schemas])].sort();
+      const ra = restrictToSchemas(a, scope), rb = restrictToSchemas(b, scope);
+      result.unmanaged = [...new Set([...a.unmanaged ?? [], ...b.unmanaged ?? []])].sort();
+      snapshotEqual = await fingerprint(ra) === await fingerprint(rb);
+      if (!snapshotEqual) result.snapshotDiff = differingIds(ra, rb).slice(0, 20);
+    } catch (e) {
+      result.snapshotDiff = [`reading the snapshots failed: ${describeError(e).detail.split("\n")[0]}`];
     }
     const again = await stage("replan", () => planOnce(urlA, desiredPath, env.shadow));
     await again.fromDb.close();
-    if (again.plan.steps.length > 0) {
-      const detail = again.plan.steps.map((s) => `${s.op} ${s.id}: ${s.sql}`).join("\n");
-      Object.assign(result, { status: "fail", cause: "replan not empty", detail });
+    result.replan = again.plan.steps.map((s) => `${s.op} ${s.id}: ${s.sql}`);
+    result.snapshotPass = snapshotEqual && result.replan.length === 0;
+    const [da, db] = await stage("dump", async () => [await dumpOf(urlA), await dumpOf(urlB)]);
+    const diff = compareDumps(da, db);
+    result.dumpEqual = diff === undefined;
+    if (diff) {
+      const more = diff.causes.length > 1 ? ` (+${diff.causes.length - 1} more)` : "";
+      Object.assign(result, {
+        status: "fail",
+        cause: `dump differs: ${diff.causes[0]}${more}`,
+        dumpCauses: diff.causes,
+        dumpDiff: diff.lines,
+        detail: diff.lines.join("\n"),
+      });
+      return;
+    }
+    if (result.replan.length > 0) {
+      Object.assign(result, { status: "fail", cause: "replan not empty", detail: result.replan.join("\n") });
       return;
     }
     result.status = "pass";
-    if (env.dump) {
-      const [da, db] = [await dumpLines(urlA), await dumpLines(urlB)];
-      if (da && db) {
-        result.dumpEqual = da.join("\n") === db.join("\n");
-        if (!result.dumpEqual) result.dumpDiff = lineDiff(da, db);
-      }
-    }
   } catch (e) {
     const s = e instanceof StageError ? e : new StageError("plan", e);
     const d = describeError(s.error);
@@ -330,6 +332,7 @@ export async function judgeCase(c: Case, env: JudgeEnv): Promise<CaseResult> {
       for (const n of names) await sql.unsafe(`DROP DATABASE IF EXISTS ${quoteIdent(n)} WITH (FORCE)`);
     });
   try {
+    await ensureSqlParser();
     await createRoles(c, env);
     await withAdmin(env.adminUrl, async (sql) => {
       for (const n of names) await sql.unsafe(`CREATE DATABASE ${quoteIdent(n)}`);
@@ -347,7 +350,12 @@ export async function judgeCase(c: Case, env: JudgeEnv): Promise<CaseResult> {
       ]);
       clearTimeout(timer);
       if (!settled) throw new Error(`${c.id} still running 30 s after its timeout; the shadow may be busy.`);
-      Object.assign(result, { status: "fail", cause: "timeout", detail: `over ${env.timeoutMs} ms` });
+      Object.assign(result, {
+        status: "fail",
+        cause: "timeout",
+        detail: `over ${env.timeoutMs} ms`,
+        snapshotPass: false,
+      });
       delete result.dumpEqual;
     }
   } catch (e) {
