@@ -57,5 +57,7 @@ Exit codes:
   2  usage or invalid input (schema.yaml problems, invalid SQL)
   3  refused (destructive change not allowed, live schema changed since plan, edited migration,
      -o onto a file holding work without --force)
-  4  changes exist (plan/drift with --exit-code; render --check when stale)
+  4  changes exist (plan --exit-code, drift, render --check when stale, --strict with
+     objects pgconverge does not manage)
+  130/143  apply or migrate interrupted by SIGINT/SIGTERM: the statement cancelled, rolled back
 `;
