@@ -173,7 +173,10 @@ Deno.test("an option the command does not read is refused, not ignored; so are a
   const cases: Array<[string[], RegExp]> = [
     [["apply", migration, "--db", UNREACHABLE, "--schemas", "app"], /^error: apply does not take --schemas\.$/],
     [["render", V1, "--db", UNREACHABLE], /^error: render does not take --db\.$/],
-    [["dump", "--db", UNREACHABLE, "--format", "json", "--strict"], /^error: dump does not take --format, --strict\.$/],
+    [
+      ["dump", "--db", UNREACHABLE, "--format", "json", "--exit-code"],
+      /^error: dump does not take --format, --exit-code\.$/,
+    ],
     [["apply", migration, "--allow-destructive"], /^error: apply does not take --allow-destructive\.$/],
     [["drift", "--schema", V1, "--db", UNREACHABLE, "-o", "x.sql"], /^error: drift does not take --output\.$/],
     [["plan", "--schema", V1, "--db", UNREACHABLE, "--schemas", "a,,b"], /--schemas "a,,b" holds an empty schema name/],
