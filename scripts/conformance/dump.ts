@@ -7,41 +7,12 @@
  */
 import { type ParseResult, parseSql, type ScanResult, scanSql } from "../../src/model/sql_parser.ts";
 
-/** Raw control characters (U+0000–U+001F), which JSON allows only escaped. */
-// deno-lint-ignore no-control-regex
-const CONTROL = /[\u0000-\u001f]/g;
-
-function escapeControls(json: string): string {
-  return json.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
-
-/**
- * Call the parser around two bugs of @pgsql/parser 17.5.0 (reported, to be fixed in
- * src/model/sql_parser.ts): `scanSync` puts token text into its JSON unescaped, so any token
- * holding a newline or tab (a dollar-quoted body, a multi-line string or comment) makes it throw;
- * and both calls throw whenever their JSON merely *contains* `ERROR` (a string `'ERROR'`), with
- * the JSON as the message. Empty input is also an error there, so it is answered here.
- */
-function libpgQuery<T>(sql: string, call: (sql: string) => T, empty: T): T {
-  if (sql.trim() === "") return empty;
-  const parse = JSON.parse;
-  JSON.parse = (text: string, reviver?: Parameters<typeof JSON.parse>[1]) => parse(escapeControls(text), reviver);
-  try {
-    return call(sql);
-  } catch (e) {
-    if (e instanceof Error && e.message.startsWith('{"version":')) return parse(escapeControls(e.message)) as T;
-    throw e;
-  } finally {
-    JSON.parse = parse;
-  }
-}
-
 function parseStatements(sql: string): ParseResult {
-  return libpgQuery(sql, parseSql, { version: 0, stmts: [] } as ParseResult);
+  return parseSql(sql);
 }
 
 function scanTokens(sql: string): NonNullable<ScanResult["tokens"]> {
-  return libpgQuery(sql, scanSql, { version: 0, tokens: [] } as ScanResult).tokens ?? [];
+  return scanSql(sql).tokens ?? [];
 }
 
 /** pg_dump's psql meta-commands around the dump (15.14+); not SQL, so removed before parsing. */

@@ -93,14 +93,14 @@ function robust<T>(call: () => T): T {
 export function parseSql(sql: string): ParseResult {
   requireLoaded();
   // The wrapper refuses empty input; PostgreSQL reads it as no statement.
-  if (sql === "") return { version: 170004, stmts: [] } as unknown as ParseResult;
+  if (sql.trim() === "") return { version: 170004, stmts: [] } as unknown as ParseResult;
   return robust(() => parseSync(sql));
 }
 
 /** Split SQL text into PostgreSQL's tokens (comments included, with byte offsets). */
 export function scanSql(sql: string): ScanResult {
   requireLoaded();
-  if (sql === "") return { version: 170004, tokens: [] };
+  if (sql.trim() === "") return { version: 170004, tokens: [] };
   return robust(() => scanSync(sql));
 }
 
